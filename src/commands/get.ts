@@ -1,0 +1,46 @@
+// `get`: answer Docker with the ECR token for a registry host. Reads top to bottom: parse the
+// request, resolve the registry, look up the cache, fetch under a lock on a miss, answer.
+// Everything before the miss is synchronous and free of the AWS SDK.
+
+import { freshness, decodeToken, keyOf, type TokenEntry } from '../cache/entry.js';
+import { readEntry } from '../cache/files.js';
+import { identify } from '../identity.js';
+import { addSecret, log, warnUser } from '../log.js';
+import { credentialsJson, HelperError, isHelperError, NOT_FOUND, serverURLOf } from '../protocol.js';
+import { resolveRegistry, type Registry } from '../registry.js';
+import type { Context } from './context.js';
+
+export function get(request: string, ctx: Context): string | Promise<string> {
+  const serverURL = serverURLOf(request);
+  const registry = resolveRegistry(serverURL);
+  if (!registry) throw new HelperError(NOT_FOUND); // not ECR: fast, no SDK, no network
+
+  const { settings } = ctx;
+  const identity = identify(ctx.env, ctx.readText);
+  const key = keyOf(identity, registry);
+  const cached = settings.cacheDisabled ? undefined : readEntry(settings.cacheDir, key);
+  if (cached && freshness(cached, Date.now(), settings.refreshFraction) === 'fresh' && cached.hosts.includes(serverURL)) {
+    log.debug(`cache hit for ${registry.host} (${identity.source})`);
+    return answer(serverURL, cached);
+  }
+
+  const deadline = Date.now() + settings.timeoutMs;
+  return import('../miss.js')
+    .then((miss) => miss.obtainToken({ serverURL, registry, identity, key, settings, env: ctx.env, deadline }))
+    .then((entry) => answer(serverURL, entry), (error) => publicFallsBackToAnonymous(registry, error));
+}
+
+function answer(serverURL: string, entry: TokenEntry): string {
+  const credentials = decodeToken(entry.authorizationToken)!; // entries are validated when read and fetched
+  addSecret(credentials.password);
+  return credentialsJson(serverURL, credentials.username, credentials.password);
+}
+
+/** ECR Public allows anonymous pulls: a failure there is "not found" plus a warning, not an abort. */
+function publicFallsBackToAnonymous(registry: Registry, error: unknown): never {
+  if (registry.service === 'public' && isHelperError(error)) {
+    warnUser(`no ECR Public token (${error.message}); ${registry.host} will be used anonymously`);
+    throw new HelperError(NOT_FOUND);
+  }
+  throw error;
+}

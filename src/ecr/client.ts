@@ -1,0 +1,121 @@
+// The ECR client: the only module that talks to AWS, through the AWS SDK v3. It is part of the cold
+// bundle, loaded on a cache miss only. The SDK does signing, retries with backoff, the credential
+// chain (every AWS_* variable and ~/.aws profile) and endpoint rules (FIPS, dual-stack, partitions).
+
+import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { decodeToken } from '../cache/entry.js';
+import { addSecret, log } from '../log.js';
+import { HelperError, isHelperError } from '../protocol.js';
+import type { Registry } from '../registry.js';
+import { describeFailure } from './errors.js';
+
+export interface FetchedToken {
+  authorizationToken: string;
+  /** epoch ms */
+  expiresAt: number;
+}
+
+export interface FetchOptions {
+  deadline: number;
+  timeoutMs: number;
+  /** Description of the credential source, for error messages. */
+  source: string;
+  env: Record<string, string | undefined>;
+  /** Tests only: a request handler in place of the network. */
+  requestHandler?: unknown;
+}
+
+class DeadlineError extends Error {
+  override name = 'DeadlineError';
+}
+
+const sdkLogger = {
+  trace: () => undefined,
+  debug: (...parts: unknown[]) => log.debug(`aws-sdk: ${parts.map(String).join(' ')}`),
+  info: () => undefined, // the SDK logs command inputs and outputs at info: never let them near the log
+  warn: (...parts: unknown[]) => log.warn(`aws-sdk: ${parts.map(String).join(' ')}`),
+  error: (...parts: unknown[]) => log.error(`aws-sdk: ${parts.map(String).join(' ')}`),
+};
+
+export async function fetchToken(registry: Registry, options: FetchOptions): Promise<FetchedToken> {
+  const remaining = Math.max(1, options.deadline - Date.now());
+  const client = await createClient(registry, options, remaining);
+  let endpointHost: string | undefined;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      endpointHost = (args.request as { hostname?: string }).hostname;
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'recordEndpointHost' },
+  );
+
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new DeadlineError());
+    }, remaining);
+  });
+  try {
+    const data = await Promise.race([client.send(new GetAuthorizationTokenCommand({}), { abortSignal: controller.signal }), deadline]);
+    return validToken(Array.isArray(data.authorizationData) ? data.authorizationData[0] : data.authorizationData, registry);
+  } catch (error) {
+    if (isHelperError(error)) throw error;
+    log.debug(`GetAuthorizationToken failed: ${(error as Error)?.name}: ${(error as Error)?.message}`);
+    throw new HelperError(describeFailure(error, { registry, endpointHost, source: options.source, timeoutMs: options.timeoutMs }));
+  } finally {
+    clearTimeout(timer);
+    client.destroy();
+  }
+}
+
+// Both clients take the same configuration and answer GetAuthorizationToken with the same fields
+// (ECR Public's authorizationData is one object, ECR's a list), so one narrow type covers both.
+interface TokenClient {
+  middlewareStack: ECRClient['middlewareStack'];
+  send(command: unknown, options: { abortSignal: AbortSignal }): Promise<{ authorizationData?: unknown }>;
+  destroy(): void;
+}
+
+async function createClient(registry: Registry, options: FetchOptions, remainingMs: number): Promise<TokenClient> {
+  // An endpoint override (the tests' fake ECR, a VPC endpoint) cannot be combined with the FIPS or
+  // dual-stack flags in the SDK's endpoint rules; the override names the host exactly anyway.
+  const overrideVariable = registry.service === 'public' ? 'AWS_ENDPOINT_URL_ECR_PUBLIC' : 'AWS_ENDPOINT_URL_ECR';
+  const overridden = Boolean(options.env[overrideVariable] || options.env.AWS_ENDPOINT_URL);
+  const config = {
+    region: registry.region,
+    // The hostname decides FIPS and dual-stack; for a plain host, AWS_USE_FIPS_ENDPOINT etc. still apply.
+    useFipsEndpoint: overridden ? undefined : registry.fips || undefined,
+    useDualstackEndpoint: overridden ? undefined : registry.dualStack || undefined,
+    credentials: fromNodeProviderChain({ logger: sdkLogger }),
+    maxAttempts: 3,
+    logger: sdkLogger,
+    requestHandler: (options.requestHandler ?? { connectionTimeout: Math.min(3_000, remainingMs), requestTimeout: remainingMs }) as never,
+  };
+  if (registry.service === 'public') {
+    const { ECRPUBLICClient, GetAuthorizationTokenCommand: PublicCommand } = await import('@aws-sdk/client-ecr-public');
+    const client = new ECRPUBLICClient(config);
+    return {
+      middlewareStack: client.middlewareStack as unknown as ECRClient['middlewareStack'],
+      send: (_command, sendOptions) => client.send(new PublicCommand({}), sendOptions),
+      destroy: () => client.destroy(),
+    };
+  }
+  return new ECRClient(config) as unknown as TokenClient;
+}
+
+function validToken(data: unknown, registry: Registry): FetchedToken {
+  const item = (data ?? {}) as { authorizationToken?: unknown; expiresAt?: unknown };
+  const token = typeof item.authorizationToken === 'string' ? item.authorizationToken : undefined;
+  const expiresAt = item.expiresAt instanceof Date ? item.expiresAt.getTime() : NaN;
+  const decoded = token === undefined ? undefined : decodeToken(token);
+  if (token === undefined || decoded === undefined || !Number.isFinite(expiresAt)) {
+    const api = registry.service === 'public' ? 'ECR Public' : 'ECR';
+    throw new HelperError(`${api} in ${registry.region} returned no usable authorization token (malformed authorizationData); try again, and report it if it persists`);
+  }
+  addSecret(token);
+  addSecret(decoded.password);
+  return { authorizationToken: token, expiresAt };
+}

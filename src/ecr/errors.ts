@@ -1,0 +1,78 @@
+// Turns an AWS SDK or network failure into the one line a Docker user reads: what failed and what
+// to do about it. Pure. Messages quoted from AWS name principals and actions, never secrets; they
+// are redacted again before they are written anywhere.
+
+import type { Registry } from '../registry.js';
+
+export interface FailureContext {
+  registry: Registry;
+  /** The AWS API host the request went to (or would have), if known. */
+  endpointHost: string | undefined;
+  /** Description of the credential source in use. */
+  source: string;
+  timeoutMs: number;
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+const TIMEOUT_NAMES = new Set(['TimeoutError', 'AbortError', 'DeadlineError', 'RequestTimeout']);
+const BAD_CREDENTIAL_NAMES = new Set([
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+]);
+const THROTTLING_NAMES = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded']);
+
+interface SdkErrorShape {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  $metadata?: { attempts?: unknown; httpStatusCode?: unknown };
+  $fault?: unknown;
+}
+
+export function describeFailure(error: unknown, ctx: FailureContext): string {
+  const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as SdkErrorShape;
+  const name = typeof e.name === 'string' ? e.name : 'Error';
+  const message = oneLine(typeof e.message === 'string' ? e.message : '');
+  const code = typeof e.code === 'string' ? e.code : undefined;
+  const attempts = typeof e.$metadata?.attempts === 'number' ? e.$metadata.attempts : undefined;
+  const { registry } = ctx;
+  const api = registry.service === 'public' ? 'ECR Public' : 'ECR';
+  const where = `${api} in ${registry.region}`;
+  const endpoint = ctx.endpointHost ?? `the ${api} API`;
+  const permission = registry.service === 'public' ? 'ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken' : 'ecr:GetAuthorizationToken';
+
+  if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
+    return (
+      `no AWS credentials for ${registry.host} (tried ${ctx.source}): ${message || 'no provider supplied any'}; ` +
+      'set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure ~/.aws/config'
+    );
+  }
+  if (name === 'AccessDeniedException' || name === 'AccessDenied') {
+    return `access denied by ${where}: ${message || name}; the principal needs ${permission}`;
+  }
+  if (BAD_CREDENTIAL_NAMES.has(name)) {
+    return `AWS rejected the credentials from ${ctx.source} (${name}: ${message}); refresh or replace them`;
+  }
+  if (THROTTLING_NAMES.has(name)) {
+    return `${where} throttled GetAuthorizationToken${attempts ? ` after ${attempts} attempts` : ''}; try again in a few seconds`;
+  }
+  if (TIMEOUT_NAMES.has(name) || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
+    return `timed out after ${Math.round(ctx.timeoutMs / 1000)}s getting a token from ${endpoint}; check the network or proxy, or raise AWS_ECR_TIMEOUT`;
+  }
+  if (code && NETWORK_CODES.has(code)) {
+    return `cannot reach ${endpoint} (${code}); check the network, proxy settings and AWS_ENDPOINT_URL_* variables`;
+  }
+  if (e.$fault === 'server' || (typeof e.$metadata?.httpStatusCode === 'number' && e.$metadata.httpStatusCode >= 500)) {
+    return `${where} failed (${name}: ${message})${attempts ? ` after ${attempts} attempts` : ''}; try again shortly`;
+  }
+  return `${api} GetAuthorizationToken failed in ${registry.region}: ${name}${message ? `: ${message}` : ''}`;
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
+}

@@ -1,0 +1,80 @@
+// Logging: never on stdout. Lines at or above the configured level go to a size-capped log file in
+// the cache dir; warnings meant for the user also go to stderr (which Docker shows). Every line is
+// redacted: registered secrets (tokens, passwords, AWS keys) and anything shaped like one.
+
+import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LogLevel } from './config.js';
+import { writeLine } from './protocol.js';
+
+export const LOG_FILE_NAME = 'docker-credential-ecr-login.log';
+/** The log is rotated to `<name>.1` (one generation) when it passes this size. */
+export const LOG_MAX_BYTES = 1024 * 1024;
+
+const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
+
+// Shapes of secrets that must never be written even if a message carried one by accident:
+// access key ids, and long base64/hex runs (secret keys are 40 characters, tokens far longer).
+const SECRET_SHAPES = [/\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{16}\b/g, /[A-Za-z0-9+/=_-]{40,}/g];
+
+const secrets = new Set<string>();
+let destination: { dir: string; level: LogLevel } | undefined;
+
+/** Sets where and from which level lines are written, and learns the secrets of the environment. */
+export function configureLog(dir: string, level: LogLevel, env: Record<string, string | undefined>): void {
+  destination = { dir, level };
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) addSecret(env[name]);
+}
+
+/** Registers a value that must never appear in a log line, an error or stderr. */
+export function addSecret(value: string | undefined): void {
+  if (value && value.length >= 4) secrets.add(value);
+}
+
+export function redact(text: string): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join('[redacted]');
+  for (const shape of SECRET_SHAPES) out = out.replace(shape, '[redacted]');
+  return out;
+}
+
+export const log = {
+  error: (message: string) => write('error', message),
+  warn: (message: string) => write('warn', message),
+  info: (message: string) => write('info', message),
+  debug: (message: string) => write('debug', message),
+  enabled: (level: LogLevel) => destination !== undefined && RANK[level] <= RANK[destination.level],
+};
+
+/** A warning the user should see: one line on stderr, and in the log. */
+export function warnUser(message: string): void {
+  const line = redact(message);
+  try {
+    writeLine(2, `docker-credential-ecr-login: warning: ${line}`);
+  } catch {
+    // stderr closed: the log still has it
+  }
+  write('warn', line);
+}
+
+function write(level: LogLevel, message: string): void {
+  if (!log.enabled(level) || !destination) return;
+  const file = join(destination.dir, LOG_FILE_NAME);
+  // One line per entry: a message cannot forge log lines.
+  const line = `${new Date().toISOString()} pid=${process.pid} ${level} ${redact(message).replace(/\r?\n/g, ' | ')}\n`;
+  try {
+    mkdirSync(destination.dir, { recursive: true, mode: 0o700 });
+    rotateIfFull(file);
+    appendFileSync(file, line, { mode: 0o600 });
+  } catch {
+    // Logging must never break a credential answer.
+  }
+}
+
+function rotateIfFull(file: string): void {
+  try {
+    if (statSync(file).size >= LOG_MAX_BYTES) renameSync(file, `${file}.1`);
+  } catch {
+    // no log yet
+  }
+}

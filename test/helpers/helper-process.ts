@@ -1,0 +1,64 @@
+// Runs the built executable over the real protocol: argv, stdin, stdout, stderr, exit code.
+
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const HELPER = resolve(process.env.HELPER_UNDER_TEST ?? 'dist/docker-credential-ecr-login');
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export type Env = Record<string, string | undefined>;
+
+export function runHelper(args: string[], stdin: string, env: Env, executable = HELPER): Promise<Run> {
+  const started = Date.now();
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(executable, args, { env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr, ms: Date.now() - started }));
+    child.stdin.on('error', () => undefined); // the helper may exit without reading stdin
+    child.stdin.end(stdin);
+  });
+}
+
+/** A private home, cache dir and AWS config for one test, and an environment that uses them. */
+export class Sandbox {
+  readonly root = mkdtempSync(join(tmpdir(), 'ecr-login-test-'));
+  readonly home = join(this.root, 'home');
+  readonly cacheDir = join(this.root, 'cache');
+
+  constructor() {
+    mkdirSync(this.home, { recursive: true });
+  }
+
+  /** Static test credentials, the fake's endpoints, and nothing from the developer's machine. */
+  env(fakeUrl: string, extra: Env = {}): Env {
+    return {
+      PATH: process.env.PATH,
+      HOME: this.home,
+      AWS_ECR_CACHE_DIR: this.cacheDir,
+      AWS_ENDPOINT_URL_ECR: fakeUrl,
+      AWS_ENDPOINT_URL_ECR_PUBLIC: fakeUrl,
+      AWS_ACCESS_KEY_ID: 'AKIAFAKETESTKEY00001',
+      AWS_SECRET_ACCESS_KEY: 'fake-secret-key-do-not-log-0000000000001',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: join(this.home, 'aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(this.home, 'aws-credentials'),
+      ...extra,
+    };
+  }
+
+  remove(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
