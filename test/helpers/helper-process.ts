@@ -16,7 +16,7 @@ export interface Run {
 
 export type Env = Record<string, string | undefined>;
 
-export function runHelper(args: string[], stdin: string, env: Env, executable = HELPER): Promise<Run> {
+export function runHelper(args: string[], stdin: string | Buffer, env: Env, executable = HELPER): Promise<Run> {
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
     const child = spawn(executable, args, { env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
