@@ -45,7 +45,9 @@ export async function obtainToken(miss: Miss): Promise<TokenEntry> {
   const path = entryPath(settings.cacheDir, miss.key);
   const answeredByOthers = () => {
     const entry = readEntry(settings.cacheDir, miss.key);
-    return entry && stateOf(entry, settings) === 'fresh' && entry.hosts.includes(miss.serverURL) ? entry : undefined;
+    if (!entry || stateOf(entry, settings) !== 'fresh' || !entry.hosts.includes(miss.serverURL)) return undefined;
+    log.debug(`single flight: ${miss.registry.host} answered by another process's refresh`);
+    return entry;
   };
   try {
     return await underLock(path, miss.deadline, answeredByOthers, () => refreshLocked(miss));
