@@ -4,11 +4,11 @@
 // host receives a signed request.
 
 import { describe, expect, it } from 'vitest';
-import { hostOf, resolveRegistry, type Partition, type Registry } from '../src/registry.js';
+import { hostOf, resolveRegistry, type Partition, type PrivateRegistry, type Registry } from '../src/registry.js';
 
 const ACCOUNT = '123456789012';
 
-function priv(host: string, region: string, partition: Partition, variant: { fips?: boolean; dualStack?: boolean } = {}): Registry {
+function priv(host: string, region: string, partition: Partition, variant: { fips?: boolean; dualStack?: boolean } = {}): PrivateRegistry {
   return { service: 'private', host, account: ACCOUNT, region, partition, fips: variant.fips ?? false, dualStack: variant.dualStack ?? false };
 }
 
