@@ -7,7 +7,8 @@ export type IniSections = Map<string, Map<string, string>>;
 export function parseIni(text: string): IniSections {
   const sections: IniSections = new Map();
   let current: Map<string, string> | undefined;
-  let lastKey: string | undefined;
+  // A key with an empty value opens a sub-section: the indented keys below it are `parent.key`.
+  let subSection: string | undefined;
   for (const rawLine of text.split(/\r?\n/)) {
     const line = rawLine.replace(/^\uFEFF/, '');
     const trimmed = line.trim();
@@ -17,20 +18,19 @@ export function parseIni(text: string): IniSections {
       const name = header[1]!.trim().replace(/\s+/g, ' ');
       current = sections.get(name) ?? new Map<string, string>();
       sections.set(name, current);
-      lastKey = undefined;
+      subSection = undefined;
       continue;
     }
-    if (!current) continue;
-    const indented = /^\s/.test(line);
     const eq = trimmed.indexOf('=');
-    if (indented && lastKey !== undefined) {
-      // Sub-property (e.g. `s3 =\n  max_concurrent_requests = 10`): keep it under its parent key.
-      current.set(lastKey, `${current.get(lastKey) ?? ''}\n${trimmed}`);
+    if (!current || eq <= 0) continue;
+    const key = trimmed.slice(0, eq).trim().toLowerCase();
+    const value = trimmed.slice(eq + 1).trim();
+    if (/^\s/.test(line) && subSection !== undefined) {
+      current.set(`${subSection}.${key}`, value);
       continue;
     }
-    if (eq <= 0) continue;
-    lastKey = trimmed.slice(0, eq).trim().toLowerCase();
-    current.set(lastKey, trimmed.slice(eq + 1).trim());
+    current.set(key, value);
+    subSection = value === '' ? key : undefined;
   }
   return sections;
 }

@@ -73,7 +73,7 @@ const PUBLIC_HOSTS = new Map<string, boolean>([
 
 // `<12 digits>.<label>.<region>.<suffix>`; region and suffix are validated separately below.
 const PRIVATE_HOST = /^([0-9]{12})\.(dkr\.ecr|dkr\.ecr-fips|dkr-ecr|dkr-ecr-fips)\.([a-z0-9-]{1,40})\.([a-z0-9.-]+)$/;
-const HOST_CHARS = /^[a-z0-9.-]{1,253}$/;
+const HOST_CHARS = /^[a-zA-Z0-9.-]{1,253}$/;
 
 /** Extracts the lower-cased hostname from a server URL as Docker, skopeo or a user may write it. */
 export function hostOf(serverURL: string): string | undefined {
@@ -84,12 +84,14 @@ export function hostOf(serverURL: string): string | undefined {
     if (name !== 'https' && name !== 'http') return undefined;
     rest = rest.slice(scheme[0].length);
   }
-  const authority = rest.split(/[/?#]/, 1)[0] ?? '';
+  // A backslash ends the authority too, as in WHATWG URL parsing of http(s) URLs.
+  const authority = rest.split(/[/?#\\]/, 1)[0] ?? '';
   const hostAndPort = authority.slice(authority.lastIndexOf('@') + 1);
   const withPort = /^(.*):([0-9]{1,5})$/.exec(hostAndPort);
   if (withPort && Number(withPort[2]) > 65535) return undefined;
-  const host = (withPort ? withPort[1]! : hostAndPort).toLowerCase();
-  return HOST_CHARS.test(host) ? host : undefined;
+  const host = withPort ? withPort[1]! : hostAndPort;
+  // Check the characters before lower-casing: some non-ASCII letters (the Kelvin sign) lower-case to ASCII.
+  return HOST_CHARS.test(host) ? host.toLowerCase() : undefined;
 }
 
 /** Resolves a server URL to the ECR registry it names, or undefined if it names none. */
