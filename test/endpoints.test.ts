@@ -27,12 +27,16 @@ const PUBLIC_BODY = `{"authorizationData":{"authorizationToken":"${token}","expi
 const env = { AWS_ACCESS_KEY_ID: 'AKIAFAKETESTKEY00009', AWS_SECRET_ACCESS_KEY: 'fake-secret', AWS_EC2_METADATA_DISABLED: 'true' };
 
 beforeEach(() => {
+  vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined); // the SDK's Node 20 support notice
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   for (const name of ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_ECR_PUBLIC', 'AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT', 'AWS_PROFILE']) vi.stubEnv(name, undefined);
   vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/config');
   vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/credentials');
 });
-afterEach(() => vi.unstubAllEnvs());
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
 
 describe('the API endpoint follows the registry hostname', () => {
   it.each([
