@@ -1,42 +1,152 @@
-// Builds dist/docker-credential-ecr-login (the hot entry, a Node script) and the cold bundle beside
-// it, which the hot entry loads only on a cache miss. Fails if the hot entry would contain the AWS
-// SDK or proper-lockfile, or grows past HOT_MAX_BYTES.
+// npm run build
+//   dist/docker-credential-ecr-login               single executable (Node SEA, linux-x64, Node 24 base)
+//   dist/docker-credential-ecr-login-linux-arm64   the same for linux-arm64 (no code cache: it is per CPU)
+//   dist/npm/docker-credential-ecr-login           the npm package's bin: a Node >= 20 script, and
+//   dist/npm/docker-credential-ecr-login-cold.cjs  the miss path it loads beside it
+//   dist/docker-credential-ecr-login-bun           `bun build --compile --bytecode` of the same sources
+// Every artifact has a hot entry (the cache-hit path: node:fs/crypto only) and a cold bundle (AWS SDK,
+// proper-lockfile) loaded on a miss. The build fails if the hot entry contains the SDK or
+// proper-lockfile or grows past HOT_MAX_BYTES. `--no-sea` builds only the npm artifact.
+// (The Bun executable is one bundle: Bun's bytecode makes parsing the unused miss path cheap.)
 import { build } from 'esbuild';
-import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { gzipSync } from 'node:zlib';
+import { baseNode } from './sea-base.mjs';
 
-const HOT = 'dist/docker-credential-ecr-login';
-const COLD = 'dist/docker-credential-ecr-login-cold.cjs';
 const HOT_MAX_BYTES = 40 * 1024;
 const FORBIDDEN_IN_HOT = ['@aws-sdk', '@smithy', 'proper-lockfile'];
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+const withSea = !process.argv.includes('--no-sea');
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', legalComments: 'none', logLevel: 'warning' };
-
-// The hot entry imports '../miss.js' lazily; in the bundle that import becomes a require of the
-// cold bundle file next to it, so none of the cold code is parsed on a cache hit.
-const coldAsExternal = {
-  name: 'cold-as-external',
-  setup(b) {
-    b.onResolve({ filter: /\/miss\.js$/ }, () => ({ path: './docker-credential-ecr-login-cold.cjs', external: true }));
-  },
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  legalComments: 'none',
+  logLevel: 'warning',
+  // A SEA's vm-compiled cold bundle cannot import(); the SDK has import("node:http") and the like.
+  supported: { 'dynamic-import': false },
 };
 
-rmSync('dist', { recursive: true, force: true });
-mkdirSync('dist');
-const hot = await build({
-  ...common,
-  entryPoints: ['src/main.ts'],
-  outfile: HOT,
-  banner: { js: '#!/usr/bin/env node' },
-  supported: { 'dynamic-import': false },
-  plugins: [coldAsExternal],
-  metafile: true,
-});
-await build({ ...common, entryPoints: ['src/miss.ts'], outfile: COLD, minifyWhitespace: true, minifySyntax: true });
-chmodSync(HOT, 0o755);
+/** Replaces the module that loads the miss path: `external` for the npm script, the SEA loader for a SEA. */
+function missPathAs(variant) {
+  return {
+    name: `miss-path-${variant}`,
+    setup(b) {
+      if (variant === 'npm') {
+        b.onResolve({ filter: /^\.\/miss\.js$/ }, () => ({ path: './docker-credential-ecr-login-cold.cjs', external: true }));
+      } else {
+        b.onResolve({ filter: /^(\.\.|\.)\/load-miss\.js$/ }, (args) => ({ path: `${args.resolveDir}/${args.path.replace('load-miss.js', 'load-miss-sea.ts')}` }));
+      }
+    },
+  };
+}
 
-const hotInputs = Object.keys(hot.metafile.inputs);
-const leaked = hotInputs.filter((input) => FORBIDDEN_IN_HOT.some((name) => input.includes(name)));
-const hotBytes = readFileSync(HOT).length;
-if (leaked.length > 0) throw new Error(`the hot entry must not contain ${leaked.join(', ')}`);
-if (hotBytes > HOT_MAX_BYTES) throw new Error(`the hot entry is ${hotBytes} bytes, over the ${HOT_MAX_BYTES}-byte budget`);
-console.error(`built ${HOT} (${hotBytes} bytes, ${hotInputs.length} modules) and ${COLD} (${readFileSync(COLD).length} bytes)`);
+async function bundleHot(outfile, variant, target) {
+  const result = await build({
+    ...common,
+    target,
+    entryPoints: ['src/main.ts'],
+    outfile,
+    banner: variant === 'npm' ? { js: '#!/usr/bin/env node' } : undefined,
+    plugins: [missPathAs(variant)],
+    metafile: true,
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  const leaked = inputs.filter((input) => FORBIDDEN_IN_HOT.some((name) => input.includes(name)));
+  const bytes = statSync(outfile).size;
+  if (leaked.length > 0) throw new Error(`the hot entry ${outfile} must not contain ${leaked.join(', ')}`);
+  if (bytes > HOT_MAX_BYTES) throw new Error(`the hot entry ${outfile} is ${bytes} bytes, over the ${HOT_MAX_BYTES}-byte budget`);
+  return { bytes, modules: inputs.length };
+}
+
+async function bundleCold(outfile, target) {
+  const result = await build({ ...common, target, entryPoints: ['src/miss.ts'], outfile, minifyWhitespace: true, minifySyntax: true, metafile: true });
+  // In a SEA, require() only knows built-in modules: everything else must be inside the bundle.
+  const external = result.metafile.outputs[outfile].imports.filter((i) => i.external && !builtinModules.includes(i.path.replace(/^node:/, '')));
+  if (external.length > 0) throw new Error(`the cold bundle requires non-built-in modules: ${[...new Set(external.map((i) => i.path))].join(', ')}`);
+  return statSync(outfile).size;
+}
+
+/** Must match wrapCommonJs in src/load-miss-sea.ts, or V8 rejects the code cache (a slower miss, not a failure). */
+const wrapCommonJs = (source) => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+
+async function buildSea({ arch, outfile, hostNode }) {
+  const dir = `dist/sea-${arch}`;
+  mkdirSync(dir, { recursive: true });
+  const hot = await bundleHot(`${dir}/hot.cjs`, 'sea', 'node24');
+  const coldBytes = await bundleCold(`${dir}/cold.cjs`, 'node24');
+  const native = arch === 'x64' && process.arch === 'x64';
+  const assets = { 'cold.cjs': `${dir}/cold.cjs` };
+  if (native) {
+    // A V8 code cache of the cold bundle, made by the very binary that will run it (after running
+    // its top level, so that the functions compiled then are in it too).
+    execFileSync(hostNode, ['-e', coldCacheScript(`${dir}/cold.cjs`, `${dir}/cold.cache`)], { stdio: 'inherit' });
+    assets['cold.cache'] = `${dir}/cold.cache`;
+  }
+  const config = {
+    main: `${dir}/hot.cjs`,
+    output: `${dir}/sea.blob`,
+    disableExperimentalSEAWarning: true,
+    useSnapshot: false,
+    useCodeCache: native, // the main script's code cache is CPU-specific too
+    execArgvExtension: 'none', // ignore the user's NODE_OPTIONS
+    assets,
+  };
+  writeFileSync(`${dir}/sea-config.json`, JSON.stringify(config, null, 2));
+  execFileSync(hostNode, ['--experimental-sea-config', `${dir}/sea-config.json`], { stdio: 'inherit' });
+
+  const base = await baseNode(arch);
+  copyFileSync(base, outfile);
+  chmodSync(outfile, 0o755);
+  stripBinary(outfile, arch); // only before injection: stripping afterwards removes the blob
+  // (postject warns about every section name of a stripped binary; show its output only if it fails.)
+  execFileSync(process.execPath, ['node_modules/postject/dist/cli.js', outfile, 'NODE_SEA_BLOB', `${dir}/sea.blob`, '--sentinel-fuse', SEA_FUSE], { stdio: 'pipe' });
+  const bytes = statSync(outfile).size;
+  const gzipped = gzipSync(readFileSync(outfile), { level: 6 }).length;
+  return { outfile, hot, coldBytes, bytes, gzipped };
+}
+
+function coldCacheScript(coldFile, cacheFile) {
+  return `
+    const fs = require('node:fs'); const vm = require('node:vm');
+    const source = (${wrapCommonJs.toString()})(fs.readFileSync(${JSON.stringify(coldFile)}, 'utf8'));
+    const script = new vm.Script(source, { filename: 'cold.cjs' });
+    const module = { exports: {} };
+    script.runInThisContext()(module.exports, require, module, 'cold.cjs', '.');
+    fs.writeFileSync(${JSON.stringify(cacheFile)}, script.createCachedData());
+  `;
+}
+
+function stripBinary(file, arch) {
+  const tool = arch === process.arch ? 'strip' : `${arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu-strip`;
+  try {
+    execFileSync(tool, [file], { stdio: 'ignore' });
+  } catch {
+    console.error(`(${tool} not available: ${file} left unstripped)`);
+  }
+}
+
+rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist/npm', { recursive: true });
+const npmHot = await bundleHot('dist/npm/docker-credential-ecr-login', 'npm', 'node20');
+const npmCold = await bundleCold('dist/npm/docker-credential-ecr-login-cold.cjs', 'node20');
+chmodSync('dist/npm/docker-credential-ecr-login', 0o755);
+console.error(`built dist/npm/docker-credential-ecr-login (hot ${npmHot.bytes} bytes, ${npmHot.modules} modules; cold ${npmCold} bytes)`);
+
+if (withSea) {
+  const hostNode = await baseNode(process.arch);
+  for (const [arch, outfile] of [
+    ['x64', 'dist/docker-credential-ecr-login'],
+    ['arm64', 'dist/docker-credential-ecr-login-linux-arm64'],
+  ]) {
+    const sea = await buildSea({ arch, outfile, hostNode });
+    const mib = (n) => (n / 1024 / 1024).toFixed(1);
+    console.error(`built ${outfile} (linux-${arch} SEA: ${mib(sea.bytes)} MiB, ${mib(sea.gzipped)} MiB gzipped; hot ${sea.hot.bytes} bytes, cold ${sea.coldBytes} bytes)`);
+  }
+  const bun = 'dist/docker-credential-ecr-login-bun';
+  execFileSync('node_modules/bun/bin/bun.exe', ['build', '--compile', '--bytecode', '--minify', `--target=bun-linux-${process.arch}`, 'src/main.ts', '--outfile', bun], { stdio: 'pipe' });
+  console.error(`built ${bun} (Bun ${execFileSync('node_modules/bun/bin/bun.exe', ['--version']).toString().trim()}: ${(statSync(bun).size / 1024 / 1024).toFixed(1)} MiB, ${(gzipSync(readFileSync(bun), { level: 6 }).length / 1024 / 1024).toFixed(1)} MiB gzipped)`);
+}

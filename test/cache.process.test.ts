@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TokenEntry } from '../src/cache/entry.js';
 import { FakeEcr } from './fakes/ecr.js';
-import { HELPER, runHelper, Sandbox, type Env } from './helpers/helper-process.js';
+import { NPM_SCRIPT, runHelper, Sandbox, type Env } from './helpers/helper-process.js';
 
 const HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const HOUR = 3_600_000;
@@ -35,6 +35,7 @@ const rewriteOnlyEntry = (change: (e: TokenEntry) => TokenEntry) => {
   const file = join(box.cacheDir, tokenFiles()[0]!);
   writeFileSync(file, JSON.stringify(change(JSON.parse(readFileSync(file, 'utf8')) as TokenEntry)));
 };
+const missPathLoads = () => (readFileSync(join(box.cacheDir, 'docker-credential-ecr-login.log'), 'utf8').match(/debug loading the miss path/g) ?? []).length;
 const secretOf = (stdout: string) => (JSON.parse(stdout) as { Secret: string }).Secret;
 
 describe('hits and misses', () => {
@@ -188,19 +189,31 @@ describe('damaged cache', () => {
 });
 
 describe('the cache-hit path', () => {
-  it('answers hits and non-ECR hosts without the cold bundle (no AWS SDK loaded)', async () => {
-    await runHelper(['get'], HOST, env); // warm the cache with the full build
-    const alone = join(box.root, 'bin');
-    mkdirSync(alone);
-    copyFileSync(HELPER, join(alone, 'docker-credential-ecr-login'));
-    chmodSync(join(alone, 'docker-credential-ecr-login'), 0o755);
-    const hot = join(alone, 'docker-credential-ecr-login');
+  it('answers hits and non-ECR hosts without loading the miss path (the AWS SDK)', async () => {
+    const debug = { ...env, AWS_ECR_LOG_LEVEL: 'debug' };
+    await runHelper(['get'], HOST, debug);
+    const loadsAfterMiss = missPathLoads();
+    expect(loadsAfterMiss).toBe(1);
+    expect(await runHelper(['get'], HOST, debug)).toMatchObject({ code: 0, stderr: '' });
+    expect(await runHelper(['get'], '999999999999.dkr.ecr.us-west-2.amazonaws.com', debug)).toMatchObject({ code: 0 }); // new host: recorded under the lock
+    expect(await runHelper(['get'], '999999999999.dkr.ecr.us-west-2.amazonaws.com', debug)).toMatchObject({ code: 0 });
+    expect(await runHelper(['get'], 'docker.io', debug)).toMatchObject({ code: 1 });
+    expect(await runHelper(['list'], 'unused', debug)).toMatchObject({ code: 0 });
+    expect(missPathLoads()).toBe(2);
+  });
 
-    expect(await runHelper(['get'], HOST, env, hot)).toMatchObject({ code: 0, stderr: '' });
-    expect(await runHelper(['get'], 'docker.io', env, hot)).toMatchObject({ code: 1, stdout: 'credentials not found in native keychain\n' });
-    expect((await runHelper(['list'], 'unused', env, hot)).stdout).toContain(HOST);
+  it('the npm script answers hits without even having its cold bundle file', async () => {
+    await runHelper(['get'], HOST, env, NPM_SCRIPT);
+    const alone = join(box.root, 'bin', 'docker-credential-ecr-login');
+    mkdirSync(join(box.root, 'bin'));
+    copyFileSync(NPM_SCRIPT, alone);
+    chmodSync(alone, 0o755);
+
+    expect(await runHelper(['get'], HOST, env, alone)).toMatchObject({ code: 0, stderr: '' });
+    expect(await runHelper(['get'], 'docker.io', env, alone)).toMatchObject({ code: 1, stdout: 'credentials not found in native keychain\n' });
+    expect((await runHelper(['list'], 'unused', env, alone)).stdout).toContain(HOST);
     // A miss does need the cold bundle: proof that the hits above did not load it.
-    const miss = await runHelper(['get'], '123456789012.dkr.ecr.eu-north-1.amazonaws.com', env, hot);
+    const miss = await runHelper(['get'], '123456789012.dkr.ecr.eu-north-1.amazonaws.com', env, alone);
     expect(miss.code).toBe(1);
     expect(miss.stdout).toMatch(/^docker-credential-ecr-login internal error \(.*docker-credential-ecr-login-cold\.cjs/);
   });

@@ -8,6 +8,7 @@ import { identify } from '../identity.js';
 import { addSecret, log, warnUser } from '../log.js';
 import { credentialsJson, HelperError, isHelperError, NOT_FOUND, serverURLOf } from '../protocol.js';
 import { resolveRegistry, type Registry } from '../registry.js';
+import { loadMissPath } from '../load-miss.js';
 import type { Context } from './context.js';
 
 export function get(request: string, ctx: Context): string | Promise<string> {
@@ -25,7 +26,7 @@ export function get(request: string, ctx: Context): string | Promise<string> {
   }
 
   const deadline = Date.now() + settings.timeoutMs;
-  return import('../miss.js')
+  return loadMissPath()
     .then((miss) => miss.obtainToken({ serverURL, registry, identity, key, settings, env: ctx.env, deadline }))
     .then((entry) => answer(serverURL, entry), (error) => publicFallsBackToAnonymous(registry, error));
 }

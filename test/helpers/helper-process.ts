@@ -5,7 +5,10 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+/** The artifact under test: the single executable unless HELPER_UNDER_TEST names another. */
 export const HELPER = resolve(process.env.HELPER_UNDER_TEST ?? 'dist/docker-credential-ecr-login');
+/** The npm package's bin (a Node script with its cold bundle beside it). */
+export const NPM_SCRIPT = resolve('dist/npm/docker-credential-ecr-login');
 
 export interface Run {
   code: number | null;
