@@ -9,7 +9,7 @@
 // environment, container credentials, instance metadata. Sources the chain would try before the
 // one that answers are part of the fingerprint too, because a change to them changes who answers.
 
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseIni, type IniSections } from './ini.js';
@@ -57,7 +57,7 @@ export function sharedFilePaths(env: Env): { config: string; credentials: string
 export function identify(env: Env, readText: ReadText): Identity {
   const parts = credentialChain(env, readText);
   const last = parts[parts.length - 1]!;
-  const fingerprint = createHash('sha256').update(JSON.stringify(parts.map(({ kind, material }) => ({ kind, material })))).digest('hex').slice(0, 32);
+  const fingerprint = sha256Hex(JSON.stringify(parts.map(({ kind, material }) => ({ kind, material })))).slice(0, 32);
   return { fingerprint, source: last.describe };
 }
 
@@ -137,5 +137,5 @@ function suppliesCredentials(settings: Map<string, string>): boolean {
 }
 
 function sha(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return sha256Hex(text).slice(0, 16);
 }

@@ -3,7 +3,7 @@
 // One token serves every registry the principal can reach in a region (registryIds is deprecated),
 // so the key is (identity, service, partition, region, FIPS, dual-stack) and not the account.
 
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../sha256.js';
 import type { Identity } from '../identity.js';
 import type { Registry } from '../registry.js';
 
@@ -46,7 +46,7 @@ export function keyOf(identity: Identity, registry: Registry): TokenKey {
 /** File name of a key's entry: a hash, so that nothing about the identity shows in the name. */
 export function entryFileName(key: TokenKey): string {
   const id = [key.identity, key.service, key.partition, key.region, key.fips ? 'fips' : '-', key.dualStack ? 'dualstack' : '-'].join('/');
-  return `token-${createHash('sha256').update(id).digest('hex').slice(0, 32)}.json`;
+  return `token-${sha256Hex(id).slice(0, 32)}.json`;
 }
 
 /**

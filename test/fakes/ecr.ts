@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export const PRIVATE_TARGET = 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken';
 export const PUBLIC_TARGET = 'SpencerFrontendService.GetAuthorizationToken';
@@ -97,6 +97,11 @@ export class FakeEcr {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return this;
+  }
+
+  /** Serves a connection that arrived elsewhere (a TLS tunnel from the CONNECT proxy). */
+  acceptConnection(socket: Socket): void {
+    this.server!.emit('connection', socket);
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,45 @@
+// An HTTPS (CONNECT) proxy on 127.0.0.1 that terminates TLS itself with a test CA's certificate and
+// hands the decrypted connection to a fake AWS server. A client configured with HTTPS_PROXY and
+// trusting the test CA then talks to the fake under the real AWS hostname, and nothing leaves the
+// machine: the client never resolves the name, the proxy never connects anywhere.
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
+import type { TestCa } from './test-ca.js';
+
+export class ConnectProxy {
+  /** host:port of every CONNECT request, in order. */
+  readonly tunnels: string[] = [];
+  private server: Server | undefined;
+
+  constructor(
+    private readonly ca: TestCa,
+    private readonly upstream: { acceptConnection(socket: Socket): void },
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((_req, res) => res.writeHead(405).end('CONNECT only'));
+    this.server.on('connect', (req, client: Socket) => {
+      this.tunnels.push(req.url ?? '');
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      const tls = new TLSSocket(client, { isServer: true, key: this.ca.serverKeyPem, cert: this.ca.serverCertPem });
+      tls.on('error', () => client.destroy());
+      this.upstream.acceptConnection(tls);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
