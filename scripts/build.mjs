@@ -7,7 +7,7 @@
 // Every artifact has a hot entry (the cache-hit path: node:fs/crypto only) and a cold bundle (AWS SDK,
 // proper-lockfile) loaded on a miss. The build fails if the hot entry contains the SDK or
 // proper-lockfile or grows past HOT_MAX_BYTES. `--no-sea` builds only the npm artifact.
-// (The Bun executable is one bundle: Bun's bytecode makes parsing the unused miss path cheap.)
+// (The Bun executable embeds the npm cold bundle as a file: see scripts/build-bun.ts.)
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -75,7 +75,7 @@ async function bundleCold(outfile, target) {
   return statSync(outfile).size;
 }
 
-/** Must match wrapCommonJs in src/load-miss-sea.ts, or V8 rejects the code cache (a slower miss, not a failure). */
+/** Must match wrapCommonJs in src/run-cold-bundle.ts, or V8 rejects the code cache (a slower miss, not a failure). */
 const wrapCommonJs = (source) => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
 
 async function buildSea({ arch, outfile, hostNode }) {
@@ -152,6 +152,6 @@ if (withSea) {
     console.error(`built ${outfile} (linux-${arch} SEA: ${mib(sea.bytes)} MiB, ${mib(sea.gzipped)} MiB gzipped; hot ${sea.hot.bytes} bytes, cold ${sea.coldBytes} bytes)`);
   }
   const bun = 'dist/docker-credential-ecr-login-bun';
-  execFileSync('node_modules/bun/bin/bun.exe', ['build', '--compile', '--bytecode', '--minify', `--target=bun-linux-${process.arch}`, 'src/main.ts', '--outfile', bun], { stdio: 'pipe' });
+  execFileSync('node_modules/bun/bin/bun.exe', ['scripts/build-bun.ts'], { stdio: 'inherit' });
   console.error(`built ${bun} (Bun ${execFileSync('node_modules/bun/bin/bun.exe', ['--version']).toString().trim()}: ${(statSync(bun).size / 1024 / 1024).toFixed(1)} MiB, ${(gzipSync(readFileSync(bun), { level: 6 }).length / 1024 / 1024).toFixed(1)} MiB gzipped)`);
 }
