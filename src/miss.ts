@@ -8,7 +8,6 @@ import { freshness, SCHEMA, type Freshness, type TokenEntry, type TokenKey } fro
 import { ensureCacheDir, entryFiles, entryPath, orphanTempFiles, readEntry, readEntryFile, removeFile, writeEntry } from './cache/files.js';
 import { LockTimeoutError, tryLock, underLock } from './cache/lock.js';
 import type { Settings } from './config.js';
-import { fetchToken } from './ecr/client.js';
 import type { Identity } from './identity.js';
 import { configureLog, log, warnUser } from './log.js';
 import { HelperError, isHelperError } from './protocol.js';
@@ -83,6 +82,8 @@ async function refreshLocked(miss: Miss): Promise<TokenEntry> {
 /** Calls ECR; the new entry keeps the hosts the previous token of this key served. */
 async function fetchEntry(miss: Miss, previous: TokenEntry | undefined): Promise<TokenEntry> {
   log.debug(`miss for ${miss.registry.host}: calling GetAuthorizationToken in ${miss.registry.region} (${miss.identity.source})`);
+  // Evaluated only here: processes that wait for another's refresh never initialise the AWS SDK.
+  const { fetchToken } = await import('./ecr/client.js');
   const fetched = await fetchToken(miss.registry, { deadline: miss.deadline, timeoutMs: miss.settings.timeoutMs, source: miss.identity.source, env: miss.env });
   const hosts = previous ? previous.hosts.filter((h) => h !== miss.serverURL) : [];
   return { schema: SCHEMA, ...miss.key, source: miss.identity.source, fetchedAt: Date.now(), ...fetched, hosts: [...hosts, miss.serverURL] };
