@@ -75,9 +75,6 @@ async function bundleCold(outfile, target) {
   return statSync(outfile).size;
 }
 
-/** Must match wrapCommonJs in src/run-cold-bundle.ts, or V8 rejects the code cache (a slower miss, not a failure). */
-const wrapCommonJs = (source) => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-
 async function buildSea({ arch, outfile, hostNode }) {
   const dir = `dist/sea-${arch}`;
   mkdirSync(dir, { recursive: true });
@@ -86,9 +83,8 @@ async function buildSea({ arch, outfile, hostNode }) {
   const native = arch === 'x64' && process.arch === 'x64';
   const assets = { 'cold.cjs': `${dir}/cold.cjs` };
   if (native) {
-    // A V8 code cache of the cold bundle, made by the very binary that will run it (after running
-    // its top level, so that the functions compiled then are in it too).
-    execFileSync(hostNode, ['-e', coldCacheScript(`${dir}/cold.cjs`, `${dir}/cold.cache`)], { stdio: 'inherit' });
+    // A V8 code cache of the cold bundle, made by the very binary that will run it, after one miss.
+    execFileSync(hostNode, ['scripts/sea-code-cache.cjs', `${dir}/cold.cjs`, `${dir}/cold.cache`], { stdio: 'inherit' });
     assets['cold.cache'] = `${dir}/cold.cache`;
   }
   const config = {
@@ -112,17 +108,6 @@ async function buildSea({ arch, outfile, hostNode }) {
   const bytes = statSync(outfile).size;
   const gzipped = gzipSync(readFileSync(outfile), { level: 6 }).length;
   return { outfile, hot, coldBytes, bytes, gzipped };
-}
-
-function coldCacheScript(coldFile, cacheFile) {
-  return `
-    const fs = require('node:fs'); const vm = require('node:vm');
-    const source = (${wrapCommonJs.toString()})(fs.readFileSync(${JSON.stringify(coldFile)}, 'utf8'));
-    const script = new vm.Script(source, { filename: 'cold.cjs' });
-    const module = { exports: {} };
-    script.runInThisContext()(module.exports, require, module, 'cold.cjs', '.');
-    fs.writeFileSync(${JSON.stringify(cacheFile)}, script.createCachedData());
-  `;
 }
 
 function stripBinary(file, arch) {

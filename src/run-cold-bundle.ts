@@ -6,7 +6,7 @@ import { log } from './log.js';
 
 export type MissPath = typeof import('./miss.js');
 
-/** CommonJS wrapper; the SEA build makes its code cache from the same text (scripts/build.mjs). */
+/** CommonJS wrapper; the SEA build makes its code cache from the same text (scripts/sea-code-cache.cjs). */
 export function wrapCommonJs(source: string): string {
   return `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
 }
