@@ -2,7 +2,11 @@
 // Shows a cold get, a warm get, and 16 parallel gets on an empty cache with the fake's call count.
 
 import { FakeEcr } from '../test/fakes/ecr.js';
-import { HELPER, runHelper, Sandbox } from '../test/helpers/helper-process.js';
+import { NPM_SCRIPT, runHelper as runWith, Sandbox, type Env } from '../test/helpers/helper-process.js';
+
+// The npm build (`npm run demo` builds only that, in a second); `npm run build` makes the executables.
+const HELPER = NPM_SCRIPT;
+const runHelper = (args: string[], stdin: string, env: Env) => runWith(args, stdin, env, HELPER);
 
 const HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const fake = await new FakeEcr().start();
