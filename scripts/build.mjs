@@ -6,7 +6,8 @@
 //   dist/docker-credential-ecr-login-bun           `bun build --compile --bytecode` of the same sources
 // Every artifact has a hot entry (the cache-hit path: node:fs/crypto only) and a cold bundle (AWS SDK,
 // proper-lockfile) loaded on a miss. The build fails if the hot entry contains the SDK or
-// proper-lockfile or grows past HOT_MAX_BYTES. `--no-sea` builds only the npm artifact.
+// proper-lockfile or grows past HOT_MAX_BYTES. `--no-sea` builds only the npm artifact;
+// `--npm-out DIR` builds only the npm artifact, into DIR, leaving dist/ alone (for parallel work).
 // (The Bun executable embeds the npm cold bundle as a file: see scripts/build-bun.ts.)
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
@@ -119,12 +120,15 @@ function stripBinary(file, arch) {
   }
 }
 
-rmSync('dist', { recursive: true, force: true });
-mkdirSync('dist/npm', { recursive: true });
-const npmHot = await bundleHot('dist/npm/docker-credential-ecr-login', 'npm', 'node20');
-const npmCold = await bundleCold('dist/npm/docker-credential-ecr-login-cold.cjs', 'node20');
-chmodSync('dist/npm/docker-credential-ecr-login', 0o755);
-console.error(`built dist/npm/docker-credential-ecr-login (hot ${npmHot.bytes} bytes, ${npmHot.modules} modules; cold ${npmCold} bytes)`);
+const npmOut = process.argv.includes('--npm-out') ? process.argv[process.argv.indexOf('--npm-out') + 1] : undefined;
+if (npmOut === undefined) rmSync('dist', { recursive: true, force: true });
+const npmDir = npmOut ?? 'dist/npm';
+mkdirSync(npmDir, { recursive: true });
+const npmHot = await bundleHot(`${npmDir}/docker-credential-ecr-login`, 'npm', 'node20');
+const npmCold = await bundleCold(`${npmDir}/docker-credential-ecr-login-cold.cjs`, 'node20');
+chmodSync(`${npmDir}/docker-credential-ecr-login`, 0o755);
+console.error(`built ${npmDir}/docker-credential-ecr-login (hot ${npmHot.bytes} bytes, ${npmHot.modules} modules; cold ${npmCold} bytes)`);
+if (npmOut !== undefined) process.exit(0);
 
 if (withSea) {
   const hostNode = await baseNode(process.arch);
