@@ -59,7 +59,7 @@ async function bundleHot(outfile, variant, target) {
   });
   const inputs = Object.keys(result.metafile.inputs);
   const leaked = inputs.filter((input) => FORBIDDEN_IN_HOT.some((name) => input.includes(name)));
-  const builtins = result.metafile.outputs[outfile].imports.filter((i) => i.external && !i.path.endsWith('-cold.cjs')).map((i) => i.path.replace(/^node:/, ''));
+  const builtins = Object.values(result.metafile.outputs)[0].imports.filter((i) => i.external && !i.path.endsWith('-cold.cjs')).map((i) => i.path.replace(/^node:/, ''));
   const slow = [...new Set(builtins)].filter((name) => !HOT_BUILTINS.has(name));
   if (slow.length > 0) throw new Error(`the hot entry ${outfile} must not load ${slow.join(', ')}`);
   const bytes = statSync(outfile).size;
@@ -71,7 +71,7 @@ async function bundleHot(outfile, variant, target) {
 async function bundleCold(outfile, target) {
   const result = await build({ ...common, target, entryPoints: ['src/miss.ts'], outfile, minifyWhitespace: true, minifySyntax: true, metafile: true });
   // In a SEA, require() only knows built-in modules: everything else must be inside the bundle.
-  const external = result.metafile.outputs[outfile].imports.filter((i) => i.external && !builtinModules.includes(i.path.replace(/^node:/, '')));
+  const external = Object.values(result.metafile.outputs)[0].imports.filter((i) => i.external && !builtinModules.includes(i.path.replace(/^node:/, '')));
   if (external.length > 0) throw new Error(`the cold bundle requires non-built-in modules: ${[...new Set(external.map((i) => i.path))].join(', ')}`);
   return statSync(outfile).size;
 }
