@@ -20,6 +20,9 @@ const HOT_MAX_BYTES = 40 * 1024;
 const FORBIDDEN_IN_HOT = ['@aws-sdk', '@smithy', 'proper-lockfile'];
 // Built-in modules the hot entry may load (node:crypto alone costs a cache hit 5-7 ms).
 const HOT_BUILTINS = new Set(['fs', 'path', 'os', 'process', 'module', 'vm']);
+// Optional modules that dependencies load inside try/catch (debug's colours, Kerberos proxy auth):
+// left out of the bundle, and absent at run time on purpose.
+const OPTIONAL_MODULES = ['supports-color', 'kerberos'];
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const withSea = !process.argv.includes('--no-sea');
 
@@ -69,9 +72,9 @@ async function bundleHot(outfile, variant, target) {
 }
 
 async function bundleCold(outfile, target) {
-  const result = await build({ ...common, target, entryPoints: ['src/miss.ts'], outfile, minifyWhitespace: true, minifySyntax: true, metafile: true });
+  const result = await build({ ...common, target, entryPoints: ['src/miss.ts'], outfile, minifyWhitespace: true, minifySyntax: true, metafile: true, external: OPTIONAL_MODULES });
   // In a SEA, require() only knows built-in modules: everything else must be inside the bundle.
-  const external = Object.values(result.metafile.outputs)[0].imports.filter((i) => i.external && !builtinModules.includes(i.path.replace(/^node:/, '')));
+  const external = Object.values(result.metafile.outputs)[0].imports.filter((i) => i.external && !builtinModules.includes(i.path.replace(/^node:/, '')) && !OPTIONAL_MODULES.includes(i.path));
   if (external.length > 0) throw new Error(`the cold bundle requires non-built-in modules: ${[...new Set(external.map((i) => i.path))].join(', ')}`);
   return statSync(outfile).size;
 }

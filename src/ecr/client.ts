@@ -9,6 +9,7 @@ import { addSecret, log } from '../log.js';
 import { HelperError, isHelperError } from '../protocol.js';
 import type { Registry } from '../registry.js';
 import { describeFailure } from './errors.js';
+import { requestHandlerOptions } from './network.js';
 
 export interface FetchedToken {
   authorizationToken: string;
@@ -84,15 +85,17 @@ async function createClient(registry: Registry, options: FetchOptions, remaining
   // dual-stack flags in the SDK's endpoint rules; the override names the host exactly anyway.
   const overrideVariable = registry.service === 'public' ? 'AWS_ENDPOINT_URL_ECR_PUBLIC' : 'AWS_ENDPOINT_URL_ECR';
   const overridden = Boolean(options.env[overrideVariable] || options.env.AWS_ENDPOINT_URL);
+  const requestHandler = options.requestHandler ?? requestHandlerOptions(options.env, { connectionTimeout: Math.min(3_000, remainingMs), requestTimeout: remainingMs });
   const config = {
     region: registry.region,
     // The hostname decides FIPS and dual-stack; for a plain host, AWS_USE_FIPS_ENDPOINT etc. still apply.
     useFipsEndpoint: overridden ? undefined : registry.fips || undefined,
     useDualstackEndpoint: overridden ? undefined : registry.dualStack || undefined,
-    credentials: fromNodeProviderChain({ logger: sdkLogger }),
+    // STS and SSO calls inside the credential chain go through the same proxy and CA settings.
+    credentials: fromNodeProviderChain({ logger: sdkLogger, clientConfig: { requestHandler: requestHandler as never } }),
     maxAttempts: 3,
     logger: sdkLogger,
-    requestHandler: (options.requestHandler ?? { connectionTimeout: Math.min(3_000, remainingMs), requestTimeout: remainingMs }) as never,
+    requestHandler: requestHandler as never,
   };
   if (registry.service === 'public') {
     const { ECRPUBLICClient, GetAuthorizationTokenCommand: PublicCommand } = await import('@aws-sdk/client-ecr-public');

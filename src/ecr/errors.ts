@@ -13,6 +13,7 @@ export interface FailureContext {
   timeoutMs: number;
 }
 
+const TLS_TRUST_CODES = new Set(['SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'CERT_UNTRUSTED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
 const TIMEOUT_NAMES = new Set(['TimeoutError', 'AbortError', 'DeadlineError', 'RequestTimeout']);
 const BAD_CREDENTIAL_NAMES = new Set([
@@ -62,6 +63,9 @@ export function describeFailure(error: unknown, ctx: FailureContext): string {
   }
   if (TIMEOUT_NAMES.has(name) || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
     return `timed out after ${Math.round(ctx.timeoutMs / 1000)}s getting a token from ${endpoint}; check the network or proxy, or raise AWS_ECR_TIMEOUT`;
+  }
+  if (code && TLS_TRUST_CODES.has(code)) {
+    return `the TLS certificate of ${endpoint} is not trusted (${code}); if a proxy or a private CA is in the way, set AWS_CA_BUNDLE to its CA certificates`;
   }
   if (code && NETWORK_CODES.has(code)) {
     return `cannot reach ${endpoint} (${code}); check the network, proxy settings and AWS_ENDPOINT_URL_* variables`;
