@@ -19,6 +19,8 @@ export interface Identity {
   fingerprint: string;
   /** Human-readable description of the source that supplies credentials, without secrets. */
   source: string;
+  /** Secret values seen in the shared files, so that the log can redact them. */
+  secrets: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -55,13 +57,14 @@ export function sharedFilePaths(env: Env): { config: string; credentials: string
 }
 
 export function identify(env: Env, readText: ReadText): Identity {
-  const parts = credentialChain(env, readText);
+  const secrets: string[] = [];
+  const parts = credentialChain(env, readText, secrets);
   const last = parts[parts.length - 1]!;
   const fingerprint = sha256Hex(JSON.stringify(parts.map(({ kind, material }) => ({ kind, material })))).slice(0, 32);
-  return { fingerprint, source: last.describe };
+  return { fingerprint, source: last.describe, secrets };
 }
 
-function credentialChain(env: Env, readText: ReadText): Part[] {
+function credentialChain(env: Env, readText: ReadText, secrets: string[]): Part[] {
   const parts: Part[] = [];
   const explicitProfile = env.AWS_PROFILE;
 
@@ -73,7 +76,7 @@ function credentialChain(env: Env, readText: ReadText): Part[] {
   const paths = sharedFilePaths(env);
   const profileName = explicitProfile || 'default';
   const files = { config: parseIni(readText(paths.config) ?? ''), credentials: parseIni(readText(paths.credentials) ?? '') };
-  const profile = profileSettings(profileName, files, new Set());
+  const profile = profileSettings(profileName, files, new Set(), secrets);
   if (profile || explicitProfile) {
     const final = profile !== undefined && suppliesCredentials(profile.own);
     parts.push({ kind: 'profile', describe: `profile "${profileName}"`, material: { profileName, paths, settings: profile?.resolved ?? null }, final });
@@ -112,7 +115,7 @@ interface ProfileSettings {
   resolved: Record<string, unknown>;
 }
 
-function profileSettings(name: string, files: { config: IniSections; credentials: IniSections }, seen: Set<string>): ProfileSettings | undefined {
+function profileSettings(name: string, files: { config: IniSections; credentials: IniSections }, seen: Set<string>, secrets: string[]): ProfileSettings | undefined {
   if (seen.has(name)) return undefined; // a source_profile loop; the SDK reports it on a miss
   seen.add(name);
   const fromConfig = files.config.get(`profile ${name}`) ?? (name === 'default' ? files.config.get('default') : undefined);
@@ -122,11 +125,20 @@ function profileSettings(name: string, files: { config: IniSections; credentials
   const own = new Map([...(fromConfig ?? []), ...(fromCredentials ?? [])]);
   const resolved: Record<string, unknown> = {};
   for (const [key, value] of [...own].sort(([a], [b]) => a.localeCompare(b))) {
-    if (SECRET_KEYS.has(key)) continue;
+    if (SECRET_KEYS.has(key)) {
+      secrets.push(value);
+      continue;
+    }
     resolved[key] = key === 'aws_access_key_id' ? sha(value) : value;
   }
   const sourceProfile = own.get('source_profile');
-  if (sourceProfile && sourceProfile !== name) resolved.source_profile = { name: sourceProfile, settings: profileSettings(sourceProfile, files, seen)?.resolved ?? null };
+  if (sourceProfile && sourceProfile !== name) {
+    // The token belongs to the assumed role, not to the keys that assume it: the source profile's
+    // access key id is left out, so its temporary keys can rotate without a miss.
+    const { aws_access_key_id: _keyId, ...sourceSettings } = profileSettings(sourceProfile, files, seen, secrets)?.resolved ?? {};
+    resolved.source_profile = { name: sourceProfile, settings: sourceSettings };
+  }
+  if (own.has('role_arn') && sourceProfile === name) delete resolved.aws_access_key_id; // a role assumed with this profile's own keys
   const ssoSession = own.get('sso_session');
   if (ssoSession) resolved.sso_session = { name: ssoSession, settings: Object.fromEntries(files.config.get(`sso-session ${ssoSession}`) ?? []) };
   return { own, resolved };

@@ -15,7 +15,14 @@ const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
 // Shapes of secrets that must never be written even if a message carried one by accident:
 // access key ids, and long base64/hex runs (secret keys are 40 characters, tokens far longer).
-const SECRET_SHAPES = [/\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{16}\b/g, /[A-Za-z0-9+/=_-]{40,}/g];
+// A long run must contain a digit or a capital letter (package names such as
+// @aws-sdk/credential-provider-web-identity stay readable), and a run with slashes must be very long
+// (file paths stay readable; tokens are hundreds of characters).
+const SECRET_SHAPES = [
+  /\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{16}\b/g,
+  /(?=[A-Za-z0-9+=_-]*[0-9A-Z])[A-Za-z0-9+=_-]{40,}/g,
+  /(?=[A-Za-z0-9+/=_-]*[0-9A-Z])[A-Za-z0-9+/=_-]{100,}/g,
+];
 
 const secrets = new Set<string>();
 let destination: { dir: string; level: LogLevel } | undefined;

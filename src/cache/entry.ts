@@ -38,7 +38,7 @@ export interface TokenEntry extends TokenKey {
 
 export type Freshness = 'fresh' | 'due' | 'expired';
 
-export function keyOf(identity: Identity, registry: Registry): TokenKey {
+export function keyOf(identity: Pick<Identity, 'fingerprint'>, registry: Registry): TokenKey {
   const { service, partition, region, fips, dualStack } = registry;
   return { identity: identity.fingerprint, service, partition, region, fips, dualStack };
 }

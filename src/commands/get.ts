@@ -18,6 +18,7 @@ export function get(request: string, ctx: Context): string | Promise<string> {
 
   const { settings } = ctx;
   const identity = identify(ctx.env, ctx.readText);
+  identity.secrets.forEach(addSecret);
   const key = keyOf(identity, registry);
   const cached = settings.cacheDisabled ? undefined : readEntry(settings.cacheDir, key);
   if (cached && freshness(cached, Date.now(), settings.refreshFraction) === 'fresh' && cached.hosts.includes(serverURL)) {

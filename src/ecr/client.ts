@@ -2,6 +2,7 @@
 // bundle, loaded on a cache miss only. The SDK does signing, retries with backoff, the credential
 // chain (every AWS_* variable and ~/.aws profile) and endpoint rules (FIPS, dual-stack, partitions).
 
+import { inspect } from 'node:util';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { decodeToken } from '../cache/entry.js';
@@ -31,12 +32,13 @@ class DeadlineError extends Error {
   override name = 'DeadlineError';
 }
 
+const text = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : inspect(p, { depth: 3, breakLength: Infinity }))).join(' ');
 const sdkLogger = {
   trace: () => undefined,
-  debug: (...parts: unknown[]) => log.debug(`aws-sdk: ${parts.map(String).join(' ')}`),
+  debug: (...parts: unknown[]) => log.debug(`aws-sdk: ${text(parts)}`),
   info: () => undefined, // the SDK logs command inputs and outputs at info: never let them near the log
-  warn: (...parts: unknown[]) => log.warn(`aws-sdk: ${parts.map(String).join(' ')}`),
-  error: (...parts: unknown[]) => log.error(`aws-sdk: ${parts.map(String).join(' ')}`),
+  warn: (...parts: unknown[]) => log.warn(`aws-sdk: ${text(parts)}`),
+  error: (...parts: unknown[]) => log.error(`aws-sdk: ${text(parts)}`),
 };
 
 export async function fetchToken(registry: Registry, options: FetchOptions): Promise<FetchedToken> {
@@ -91,8 +93,7 @@ async function createClient(registry: Registry, options: FetchOptions, remaining
     // The hostname decides FIPS and dual-stack; for a plain host, AWS_USE_FIPS_ENDPOINT etc. still apply.
     useFipsEndpoint: overridden ? undefined : registry.fips || undefined,
     useDualstackEndpoint: overridden ? undefined : registry.dualStack || undefined,
-    // STS and SSO calls inside the credential chain go through the same proxy and CA settings.
-    credentials: fromNodeProviderChain({ logger: sdkLogger, clientConfig: { requestHandler: requestHandler as never } }),
+    credentials: credentialSource(requestHandler),
     maxAttempts: 3,
     logger: sdkLogger,
     requestHandler: requestHandler as never,
@@ -107,6 +108,29 @@ async function createClient(registry: Registry, options: FetchOptions, remaining
     };
   }
   return new ECRClient(config) as unknown as TokenClient;
+}
+
+/**
+ * The SDK's default credential chain, with STS and SSO calls going through the same proxy and CA
+ * settings. Any failure in it (an STS AccessDenied while assuming a role, say) is marked as a
+ * failure of the credential source, so that it is not reported as if ECR had answered.
+ */
+function credentialSource(requestHandler: unknown) {
+  const chain = fromNodeProviderChain({ logger: sdkLogger, clientConfig: { requestHandler: requestHandler as never } });
+  return async (...args: Parameters<typeof chain>) => {
+    try {
+      return await chain(...args);
+    } catch (error) {
+      throw new CredentialSourceError(error);
+    }
+  };
+}
+
+export class CredentialSourceError extends Error {
+  override name = 'CredentialSourceError';
+  constructor(override readonly cause: unknown) {
+    super((cause as Error)?.message ?? String(cause));
+  }
 }
 
 function validToken(data: unknown, registry: Registry): FetchedToken {

@@ -46,12 +46,8 @@ export function describeFailure(error: unknown, ctx: FailureContext): string {
   const endpoint = ctx.endpointHost ?? `the ${api} API`;
   const permission = registry.service === 'public' ? 'ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken' : 'ecr:GetAuthorizationToken';
 
-  if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
-    return (
-      `no AWS credentials for ${registry.host} (tried ${ctx.source}): ${message || 'no provider supplied any'}; ` +
-      'set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure ~/.aws/config'
-    );
-  }
+  if (name === 'CredentialSourceError') return describeSourceFailure((e as { cause?: unknown }).cause, ctx);
+  if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) return describeSourceFailure(error, ctx);
   if (name === 'AccessDeniedException' || name === 'AccessDenied') {
     return `access denied by ${where}: ${message || name}; the principal needs ${permission}`;
   }
@@ -74,6 +70,26 @@ export function describeFailure(error: unknown, ctx: FailureContext): string {
     return `${where} failed (${name}: ${message})${attempts ? ` after ${attempts} attempts` : ''}; try again shortly`;
   }
   return `${api} GetAuthorizationToken failed in ${registry.region}: ${name}${message ? `: ${message}` : ''}`;
+}
+
+/** The credential chain failed before ECR was asked: name the source and what it said. */
+function describeSourceFailure(cause: unknown, ctx: FailureContext): string {
+  const c = (typeof cause === 'object' && cause !== null ? cause : { message: String(cause) }) as SdkErrorShape;
+  const name = typeof c.name === 'string' ? c.name : 'Error';
+  const message = oneLine(typeof c.message === 'string' ? c.message : '');
+  const prefix = `no AWS credentials for ${ctx.registry.host} (tried ${ctx.source})`;
+  if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
+    return `${prefix}: ${message || 'no provider supplied any'}; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure ~/.aws/config`;
+  }
+  const advice =
+    name === 'AccessDenied' || name === 'AccessDeniedException'
+      ? "the calling principal needs sts:AssumeRole* on the role, and the role's trust policy must allow it"
+      : /^(InvalidIdentityToken|IDPRejectedClaim|IDPCommunicationError)(Exception)?$/.test(name)
+        ? "the identity provider's token was rejected: check the role's trust policy (audience, subject) and the token file"
+        : BAD_CREDENTIAL_NAMES.has(name)
+          ? 'the source credentials were rejected: refresh or replace them'
+          : 'check the profile and the network';
+  return `${prefix}: STS ${name}: ${message}; ${advice}`;
 }
 
 function oneLine(text: string): string {
