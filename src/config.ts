@@ -21,6 +21,8 @@ export interface Settings {
   timeoutMs: number;
   /** AWS_ECR_IGNORE_CREDS_STORAGE=true: store and erase always succeed and do nothing. */
   ignoreCredsStorage: boolean;
+  /** The rules file (AWS_ECR_CONFIG_FILE, else config.json in the OS config dir); optional. */
+  configFile: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -35,6 +37,7 @@ export function readSettings(env: Env): Settings {
     logLevel: logLevelOf(env),
     timeoutMs: secondsOf(env, 'AWS_ECR_TIMEOUT', DEFAULTS.timeoutSeconds) * 1000,
     ignoreCredsStorage: env.AWS_ECR_IGNORE_CREDS_STORAGE?.toLowerCase() === 'true',
+    configFile: env.AWS_ECR_CONFIG_FILE || join(envPaths('docker-credential-ecr-login', { suffix: '' }).config, 'config.json'),
   };
 }
 

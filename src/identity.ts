@@ -13,6 +13,7 @@ import { sha256Hex } from './sha256.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseIni, type IniSections } from './ini.js';
+import type { Rule } from './rules.js';
 
 export interface Identity {
   /** 32 hex characters; safe to write to disk and logs. */
@@ -62,6 +63,19 @@ export function identify(env: Env, readText: ReadText): Identity {
   const last = parts[parts.length - 1]!;
   const fingerprint = sha256Hex(JSON.stringify(parts.map(({ kind, material }) => ({ kind, material })))).slice(0, 32);
   return { fingerprint, source: last.describe, secrets };
+}
+
+/**
+ * The identity a config-file rule gives a host: its profile instead of AWS_PROFILE, and, with a
+ * roleArn, the role on top. A role's token is the role's, whoever assumes it: its fingerprint is the
+ * role and the profile name, not the keys underneath (as for source_profile).
+ */
+export function identifyFor(rule: Rule | undefined, env: Env, readText: ReadText): Identity {
+  const base = identify(rule?.profile ? { ...env, AWS_PROFILE: rule.profile } : env, readText);
+  if (!rule?.roleArn) return base;
+  const { roleArn, externalId, roleSessionName, durationSeconds, profile } = rule;
+  const material = { roleArn, externalId: externalId ?? null, roleSessionName: roleSessionName ?? null, durationSeconds: durationSeconds ?? null, profile: profile ?? null };
+  return { fingerprint: sha256Hex(JSON.stringify({ kind: 'config-role', material })).slice(0, 32), source: `role ${roleArn} (config file) assumed with ${base.source}`, secrets: base.secrets };
 }
 
 function credentialChain(env: Env, readText: ReadText, secrets: string[]): Part[] {

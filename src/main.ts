@@ -3,9 +3,10 @@
 
 import { readSettings } from './config.js';
 import { configureLog, log, redact } from './log.js';
-import { HelperError, isHelperError, parseInvocation, readRequest, versionLine, writeLine, type Action } from './protocol.js';
-import { readTextFile, type Context } from './commands/context.js';
+import { isHelperError, parseInvocation, readRequest, versionLine, writeLine, type Action } from './protocol.js';
+import { readRules, readTextFile, type Context } from './commands/context.js';
 import { erase } from './commands/erase.js';
+import { configCheck } from './commands/config-check.js';
 import { get } from './commands/get.js';
 import { list } from './commands/list.js';
 import { store } from './commands/store.js';
@@ -18,7 +19,7 @@ function main(): void {
   const invocation = parseInvocation(process.argv.slice(2));
   if (invocation.kind === 'print') return finish(invocation.text, invocation.exitCode);
   try {
-    const answer = run(invocation.action);
+    const answer = invocation.kind === 'config-check' ? configCheck(invocation.hosts, context()) : run(invocation.action);
     if (answer instanceof Promise) answer.then((text) => finish(text, 0), fail);
     else finish(answer, 0);
   } catch (error) {
@@ -28,9 +29,7 @@ function main(): void {
 
 function run(action: Action): Answer | Promise<Answer> {
   if (action === 'version') return versionLine();
-  const settings = readSettings(process.env);
-  configureLog(settings.cacheDir, settings.logLevel, process.env);
-  const ctx: Context = { env: process.env, settings, readText: readTextFile };
+  const ctx = context();
   switch (action) {
     case 'list':
       return list(ctx); // stdin is the word "unused"
@@ -41,6 +40,12 @@ function run(action: Action): Answer | Promise<Answer> {
     case 'erase':
       return erase(readRequest(), ctx);
   }
+}
+
+function context(): Context {
+  const settings = readSettings(process.env);
+  configureLog(settings.cacheDir, settings.logLevel, process.env);
+  return { env: process.env, settings, readText: readTextFile, rules: readRules(settings, readTextFile) };
 }
 
 function finish(text: Answer, exitCode: number): never {

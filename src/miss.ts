@@ -12,10 +12,13 @@ import type { Identity } from './identity.js';
 import { configureLog, log, warnUser } from './log.js';
 import { HelperError, isHelperError } from './protocol.js';
 import type { Registry } from './registry.js';
+import type { Rule } from './rules.js';
 
 export interface Miss {
   serverURL: string;
   registry: Registry;
+  /** The config-file rule for the host: which profile or role to use. */
+  rule: Rule | undefined;
   identity: Identity;
   key: TokenKey;
   settings: Settings;
@@ -84,7 +87,7 @@ async function fetchEntry(miss: Miss, previous: TokenEntry | undefined): Promise
   log.debug(`miss for ${miss.registry.host}: calling GetAuthorizationToken in ${miss.registry.region} (${miss.identity.source})`);
   // Evaluated only here: processes that wait for another's refresh never initialise the AWS SDK.
   const { fetchToken } = await import('./ecr/client.js');
-  const fetched = await fetchToken(miss.registry, { deadline: miss.deadline, timeoutMs: miss.settings.timeoutMs, source: miss.identity.source, env: miss.env });
+  const fetched = await fetchToken(miss.registry, { deadline: miss.deadline, timeoutMs: miss.settings.timeoutMs, source: miss.identity.source, env: miss.env, rule: miss.rule });
   const hosts = previous ? previous.hosts.filter((h) => h !== miss.serverURL) : [];
   return { schema: SCHEMA, ...miss.key, source: miss.identity.source, fetchedAt: Date.now(), ...fetched, hosts: [...hosts, miss.serverURL] };
 }

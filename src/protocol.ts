@@ -40,10 +40,13 @@ export function isHelperError(error: unknown): error is HelperError {
 
 export type Invocation =
   | { kind: 'action'; action: Action }
+  | { kind: 'config-check'; hosts: string[] }
   | { kind: 'print'; text: string; exitCode: number };
 
 /** Maps argv (without node and script) to what to do. Pure. */
 export function parseInvocation(args: readonly string[]): Invocation {
+  // Not part of the protocol (Docker never passes two arguments): the config file checker.
+  if (args[0] === 'config' && args[1] === 'check') return { kind: 'config-check', hosts: args.slice(2) };
   if (args.length !== 1) return { kind: 'print', text: USAGE, exitCode: 1 };
   const arg = args[0]!;
   if (arg === '-v' || arg === '--version') return { kind: 'print', text: versionLine(), exitCode: 0 };

@@ -113,3 +113,27 @@ export function resolveRegistry(serverURL: string): Registry | undefined {
   if (!partition) return undefined;
   return { service: 'private', host, account, region, partition, fips: label.endsWith('-fips'), dualStack };
 }
+
+const DNS_SUFFIX: Record<Partition, string> = {
+  aws: 'amazonaws.com',
+  'aws-us-gov': 'amazonaws.com',
+  'aws-cn': 'amazonaws.com.cn',
+  'aws-iso': 'c2s.ic.gov',
+  'aws-iso-b': 'sc2s.sgov.gov',
+  'aws-iso-e': 'cloud.adc-e.uk',
+  'aws-iso-f': 'csp.hci.ic.gov',
+  'aws-eusc': 'amazonaws.eu',
+};
+const DUAL_STACK_DNS_SUFFIX: Partial<Record<Partition, string>> = { aws: 'api.aws', 'aws-us-gov': 'api.aws', 'aws-cn': 'api.amazonwebservices.com.cn' };
+
+/**
+ * The API host the SDK's endpoint rules pick for a registry (for `config check` and error texts;
+ * the SDK itself decides the real request, and a test holds the two to the same table).
+ */
+export function apiHostOf(registry: Registry): string {
+  if (registry.service === 'public') return registry.dualStack ? 'ecr-public.us-east-1.api.aws' : 'api.ecr-public.us-east-1.amazonaws.com';
+  const service = registry.fips ? 'ecr-fips' : 'ecr';
+  const dualStackSuffix = DUAL_STACK_DNS_SUFFIX[registry.partition];
+  if (registry.dualStack && dualStackSuffix) return `${service}.${registry.region}.${dualStackSuffix}`;
+  return `api.${service}.${registry.region}.${DNS_SUFFIX[registry.partition]}`;
+}

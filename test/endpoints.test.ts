@@ -4,7 +4,7 @@
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fetchToken } from '../src/ecr/client.js';
-import { resolveRegistry } from '../src/registry.js';
+import { apiHostOf, resolveRegistry } from '../src/registry.js';
 
 interface Seen {
   hostname: string;
@@ -38,8 +38,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe('the API endpoint follows the registry hostname', () => {
-  it.each([
+const PRIVATE_ENDPOINTS: [string, string, string][] = [
     ['123456789012.dkr.ecr.us-east-1.amazonaws.com', 'api.ecr.us-east-1.amazonaws.com', 'us-east-1'],
     ['123456789012.dkr.ecr-fips.us-east-1.amazonaws.com', 'api.ecr-fips.us-east-1.amazonaws.com', 'us-east-1'],
     ['123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com', 'api.ecr-fips.us-gov-west-1.amazonaws.com', 'us-gov-west-1'],
@@ -52,7 +51,10 @@ describe('the API endpoint follows the registry hostname', () => {
     ['123456789012.dkr.ecr.eu-isoe-west-1.cloud.adc-e.uk', 'api.ecr.eu-isoe-west-1.cloud.adc-e.uk', 'eu-isoe-west-1'],
     ['123456789012.dkr.ecr.us-isof-south-1.csp.hci.ic.gov', 'api.ecr.us-isof-south-1.csp.hci.ic.gov', 'us-isof-south-1'],
     ['123456789012.dkr.ecr.eusc-de-east-1.amazonaws.eu', 'api.ecr.eusc-de-east-1.amazonaws.eu', 'eusc-de-east-1'],
-  ])('%s -> %s, signed for ecr in %s', async (host, endpoint, region) => {
+];
+
+describe('the API endpoint follows the registry hostname', () => {
+  it.each(PRIVATE_ENDPOINTS)('%s -> %s, signed for ecr in %s', async (host, endpoint, region) => {
     const seen: Seen[] = [];
     await fetchToken(resolveRegistry(host)!, { deadline: Date.now() + 5_000, timeoutMs: 5_000, source: 'test', env, requestHandler: recordingHandler(seen, PRIVATE_BODY) });
     expect(seen).toHaveLength(1);
@@ -77,5 +79,11 @@ describe('the API endpoint follows the registry hostname', () => {
     const seen: Seen[] = [];
     await fetchToken(resolveRegistry('123456789012.dkr.ecr.us-west-2.amazonaws.com')!, { deadline: Date.now() + 5_000, timeoutMs: 5_000, source: 'test', env, requestHandler: recordingHandler(seen, PRIVATE_BODY) });
     expect(seen[0]!.hostname).toBe('api.ecr-fips.us-west-2.amazonaws.com');
+  });
+});
+
+describe('apiHostOf (what config check shows) agrees with the SDK', () => {
+  it.each([...PRIVATE_ENDPOINTS.map(([host, endpoint]) => [host, endpoint]), ['public.ecr.aws', 'api.ecr-public.us-east-1.amazonaws.com'], ['ecr-public.aws.com', 'ecr-public.us-east-1.api.aws']])('%s -> %s', (host, endpoint) => {
+    expect(apiHostOf(resolveRegistry(host!)!)).toBe(endpoint);
   });
 });

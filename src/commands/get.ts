@@ -1,23 +1,27 @@
 // `get`: answer Docker with the ECR token for a registry host. Reads top to bottom: parse the
-// request, resolve the registry, look up the cache, fetch under a lock on a miss, answer.
+// request, resolve the registry (its hostname, or a config-file alias) and the identity (the
+// config-file rule for the host, else the default chain), look up the cache, fetch under a lock on
+// a miss, answer.
 // Everything before the miss is synchronous and free of the AWS SDK.
 
 import { freshness, decodeToken, keyOf, type TokenEntry } from '../cache/entry.js';
 import { readEntry } from '../cache/files.js';
-import { identify } from '../identity.js';
+import { identifyFor } from '../identity.js';
 import { addSecret, log, warnUser } from '../log.js';
 import { credentialsJson, HelperError, isHelperError, NOT_FOUND, serverURLOf } from '../protocol.js';
-import { resolveRegistry, type Registry } from '../registry.js';
+import type { Registry } from '../registry.js';
+import { ruleFor, targetOf } from '../rules.js';
 import { loadMissPath } from '../load-miss.js';
 import type { Context } from './context.js';
 
 export function get(request: string, ctx: Context): string | Promise<string> {
   const serverURL = serverURLOf(request);
-  const registry = resolveRegistry(serverURL);
+  const rule = ruleFor(ctx.rules, serverURL);
+  const registry = targetOf(serverURL, rule);
   if (!registry) throw new HelperError(NOT_FOUND); // not ECR: fast, no SDK, no network
 
   const { settings } = ctx;
-  const identity = identify(ctx.env, ctx.readText);
+  const identity = identifyFor(rule, ctx.env, ctx.readText);
   identity.secrets.forEach(addSecret);
   const key = keyOf(identity, registry);
   const cached = settings.cacheDisabled ? undefined : readEntry(settings.cacheDir, key);
@@ -28,7 +32,7 @@ export function get(request: string, ctx: Context): string | Promise<string> {
 
   const deadline = Date.now() + settings.timeoutMs;
   return loadMissPath()
-    .then((miss) => miss.obtainToken({ serverURL, registry, identity, key, settings, env: ctx.env, deadline }))
+    .then((miss) => miss.obtainToken({ serverURL, registry, rule, identity, key, settings, env: ctx.env, deadline }))
     .then((entry) => answer(serverURL, entry), (error) => publicFallsBackToAnonymous(registry, error));
 }
 

@@ -4,11 +4,12 @@
 
 import { inspect } from 'node:util';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { decodeToken } from '../cache/entry.js';
 import { addSecret, log } from '../log.js';
 import { HelperError, isHelperError } from '../protocol.js';
 import type { Registry } from '../registry.js';
+import type { Rule } from '../rules.js';
 import { describeFailure } from './errors.js';
 import { requestHandlerOptions } from './network.js';
 
@@ -24,6 +25,8 @@ export interface FetchOptions {
   /** Description of the credential source, for error messages. */
   source: string;
   env: Record<string, string | undefined>;
+  /** The config-file rule for the host: profile, role to assume, region of the credential calls. */
+  rule?: Rule | undefined;
   /** Tests only: a request handler in place of the network. */
   requestHandler?: unknown;
 }
@@ -93,7 +96,7 @@ async function createClient(registry: Registry, options: FetchOptions, remaining
     // The hostname decides FIPS and dual-stack; for a plain host, AWS_USE_FIPS_ENDPOINT etc. still apply.
     useFipsEndpoint: overridden ? undefined : registry.fips || undefined,
     useDualstackEndpoint: overridden ? undefined : registry.dualStack || undefined,
-    credentials: credentialSource(requestHandler),
+    credentials: credentialSource(requestHandler, options.rule, registry.region),
     maxAttempts: 3,
     logger: sdkLogger,
     requestHandler: requestHandler as never,
@@ -115,8 +118,21 @@ async function createClient(registry: Registry, options: FetchOptions, remaining
  * settings. Any failure in it (an STS AccessDenied while assuming a role, say) is marked as a
  * failure of the credential source, so that it is not reported as if ECR had answered.
  */
-function credentialSource(requestHandler: unknown) {
-  const chain = fromNodeProviderChain({ logger: sdkLogger, clientConfig: { requestHandler: requestHandler as never } });
+function credentialSource(requestHandler: unknown, rule: Rule | undefined, registryRegion: string) {
+  const clientConfig = { requestHandler: requestHandler as never, ...(rule?.region ? { region: rule.region } : {}) };
+  const base = fromNodeProviderChain({ logger: sdkLogger, clientConfig, ...(rule?.profile ? { profile: rule.profile } : {}) });
+  const chain = rule?.roleArn
+    ? fromTemporaryCredentials({
+        masterCredentials: base,
+        params: {
+          RoleArn: rule.roleArn,
+          ExternalId: rule.externalId,
+          RoleSessionName: rule.roleSessionName ?? `docker-credential-ecr-login-${Date.now()}`,
+          DurationSeconds: rule.durationSeconds,
+        },
+        clientConfig: { ...clientConfig, region: rule.region ?? registryRegion },
+      })
+    : base;
   return async (...args: Parameters<typeof chain>) => {
     try {
       return await chain(...args);
