@@ -2,10 +2,10 @@
 
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TokenEntry } from '../src/cache/entry.js';
 import { FakeEcr } from './fakes/ecr.js';
-import { NPM_SCRIPT, runHelper, Sandbox, type Env } from './helpers/helper-process.js';
+import { NPM_SCRIPT, runHelper, Sandbox, type Env, useFakeEcrSandbox } from './helpers/helper-process.js';
 
 const HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const HOUR = 3_600_000;
@@ -13,17 +13,7 @@ const HOUR = 3_600_000;
 let fake: FakeEcr;
 let box: Sandbox;
 let env: Env;
-
-beforeAll(async () => {
-  fake = await new FakeEcr().start();
-});
-afterAll(() => fake.stop());
-beforeEach(() => {
-  fake.reset();
-  box = new Sandbox();
-  env = box.env(fake.url);
-});
-afterEach(() => box.remove());
+useFakeEcrSandbox((s) => ({ fake, box, env } = s));
 
 const tokenFiles = () => readdirSync(box.cacheDir).filter((f) => /^token-[0-9a-f]{32}\.json$/.test(f));
 const readOnlyEntry = (): TokenEntry => {

@@ -2,9 +2,9 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeEcr } from './fakes/ecr.js';
-import { runHelper, Sandbox, type Env } from './helpers/helper-process.js';
+import { runHelper, Sandbox, type Env, useFakeEcrSandbox } from './helpers/helper-process.js';
 
 const HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const REGIONS = [
@@ -15,17 +15,7 @@ const REGIONS = [
 let fake: FakeEcr;
 let box: Sandbox;
 let env: Env;
-
-beforeAll(async () => {
-  fake = await new FakeEcr().start();
-});
-afterAll(() => fake.stop());
-beforeEach(() => {
-  fake.reset();
-  box = new Sandbox();
-  env = box.env(fake.url);
-});
-afterEach(() => box.remove());
+useFakeEcrSandbox((s) => ({ fake, box, env } = s));
 
 describe('concurrent gets on an empty cache', () => {
   it('32 processes for one registry make exactly one ECR call and all get the same token', async () => {

@@ -1,26 +1,16 @@
 // What a user reads when getting a token fails: one line on stdout, exit 1, no stack trace, no secret.
 
 import { createServer } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeEcr } from './fakes/ecr.js';
-import { runHelper, Sandbox, type Env } from './helpers/helper-process.js';
+import { runHelper, Sandbox, type Env, useFakeEcrSandbox } from './helpers/helper-process.js';
 
 const HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 
 let fake: FakeEcr;
 let box: Sandbox;
 let env: Env;
-
-beforeAll(async () => {
-  fake = await new FakeEcr().start();
-});
-afterAll(() => fake.stop());
-beforeEach(() => {
-  fake.reset();
-  box = new Sandbox();
-  env = box.env(fake.url);
-});
-afterEach(() => box.remove());
+useFakeEcrSandbox((s) => ({ fake, box, env } = s));
 
 function expectOneCleanLine(run: { code: number | null; stdout: string; stderr: string }, pattern: RegExp) {
   expect(run.code).toBe(1);

@@ -2,9 +2,9 @@
 
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeEcr } from './fakes/ecr.js';
-import { runHelper, Sandbox, type Env } from './helpers/helper-process.js';
+import { runHelper, Sandbox, type Env, useFakeEcrSandbox } from './helpers/helper-process.js';
 
 const HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const LOG = 'docker-credential-ecr-login.log';
@@ -12,17 +12,7 @@ const LOG = 'docker-credential-ecr-login.log';
 let fake: FakeEcr;
 let box: Sandbox;
 let env: Env;
-
-beforeAll(async () => {
-  fake = await new FakeEcr().start();
-});
-afterAll(() => fake.stop());
-beforeEach(() => {
-  fake.reset();
-  box = new Sandbox();
-  env = box.env(fake.url, { AWS_ECR_LOG_LEVEL: 'debug', AWS_SESSION_TOKEN: 'fake-session-token-do-not-log-000000000000001' });
-});
-afterEach(() => box.remove());
+useFakeEcrSandbox((s) => ({ fake, box, env } = s), { AWS_ECR_LOG_LEVEL: 'debug', AWS_SESSION_TOKEN: 'fake-session-token-do-not-log-000000000000001' });
 
 describe('the log', () => {
   it('writes nothing at the default level when all goes well', async () => {

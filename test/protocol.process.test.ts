@@ -1,8 +1,8 @@
 // The docker-credential-helpers protocol, spoken by the built executable (REFERENCE §1).
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeEcr } from './fakes/ecr.js';
-import { runHelper, Sandbox, type Env } from './helpers/helper-process.js';
+import { runHelper, Sandbox, type Env, useFakeEcrSandbox } from './helpers/helper-process.js';
 
 const ECR_HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const USAGE = 'Usage: docker-credential-ecr-login <store|get|erase|list|version>\n';
@@ -11,17 +11,7 @@ const VERSION = /^docker-credential-ecr-login \(npm docker-credential-ecr-login\
 let fake: FakeEcr;
 let box: Sandbox;
 let env: Env;
-
-beforeAll(async () => {
-  fake = await new FakeEcr().start();
-});
-afterAll(() => fake.stop());
-beforeEach(() => {
-  fake.reset();
-  box = new Sandbox();
-  env = box.env(fake.url);
-});
-afterEach(() => box.remove());
+useFakeEcrSandbox((s) => ({ fake, box, env } = s));
 
 describe('arguments', () => {
   it.each([

@@ -8,6 +8,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { TestCa } from './test-ca.js';
+import { closeServer, listenOnLoopback } from './loopback.js';
 
 export class ConnectProxy {
   /** host:port of every CONNECT request, in order. */
@@ -43,15 +44,13 @@ export class ConnectProxy {
       tls.on('error', () => client.destroy());
       this.upstream.acceptConnection(tls);
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(this.server);
     return this;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 }

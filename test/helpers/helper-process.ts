@@ -4,6 +4,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { FakeEcr } from '../fakes/ecr.js';
 
 /** The artifact under test: the single executable unless HELPER_UNDER_TEST names another. */
 export const HELPER = resolve(process.env.HELPER_UNDER_TEST ?? 'dist/docker-credential-ecr-login');
@@ -64,4 +66,29 @@ export class Sandbox {
   remove(): void {
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+export interface FakeEcrSandbox {
+  fake: FakeEcr;
+  box: Sandbox;
+  env: Env;
+}
+
+/**
+ * Registers the hooks most process-level test files share: one fake ECR for the file, and for each
+ * test a reset fake, a fresh sandbox and its environment (plus `extraEnv`), handed to `receive`.
+ */
+export function useFakeEcrSandbox(receive: (s: FakeEcrSandbox) => void, extraEnv: Env = {}): void {
+  let fake: FakeEcr;
+  let box: Sandbox;
+  beforeAll(async () => {
+    fake = await new FakeEcr().start();
+  });
+  afterAll(() => fake.stop());
+  beforeEach(() => {
+    fake.reset();
+    box = new Sandbox();
+    receive({ fake, box, env: box.env(fake.url, extraEnv) });
+  });
+  afterEach(() => box.remove());
 }
