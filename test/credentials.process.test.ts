@@ -449,6 +449,32 @@ describe('an SSO profile with sso_session', () => {
   });
 });
 
+describe('an SSO profile whose login is missing or expired', () => {
+  const expected = /^the AWS SSO login of profile "sso-dev" is missing or expired \([^\n]*\); run: aws sso login --profile sso-dev\n$/;
+
+  it('names the aws sso login command when there is no cached token', async () => {
+    writeConfig(ssoConfig());
+    const run = await get(envWithoutKeys({ AWS_PROFILE: 'sso-dev' }));
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(expected);
+    expect(ids.count('sso')).toBe(0);
+    expect(ecr.calls).toHaveLength(0);
+  });
+
+  it('names the aws sso login command when the cached token has expired', async () => {
+    writeConfig(ssoConfig());
+    writeSsoToken();
+    const file = join(box.home, '.aws', 'sso', 'cache', `${createHash('sha1').update(SSO_SESSION).digest('hex')}.json`);
+    const token = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+    writeFileSync(file, JSON.stringify({ ...token, expiresAt: new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z') }));
+    const run = await get(envWithoutKeys({ AWS_PROFILE: 'sso-dev' }));
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(expected);
+    expect(ecr.calls).toHaveLength(0);
+    expectNoSecretLeaked();
+  });
+});
+
 describe('container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI)', () => {
   it('signs ECR with the container credentials, sends the authorization token; a hit calls nothing; another URI misses', async () => {
     const authorization = `container-auth-${randomBytes(24).toString('hex')}`;

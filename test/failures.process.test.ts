@@ -54,8 +54,31 @@ describe('private ECR failures', () => {
   it('no credentials at all: says what to set', async () => {
     const { AWS_ACCESS_KEY_ID: _a, AWS_SECRET_ACCESS_KEY: _s, ...noKeys } = env;
     const run = await runHelper(['get'], HOST, noKeys);
-    expectOneCleanLine(run, /^no AWS credentials for 123456789012\.dkr\.ecr\.us-west-2\.amazonaws\.com \(tried no credential source \(instance metadata disabled\)\): .*; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure ~\/\.aws\/config\n$/);
+    expect(run.stdout).toBe(
+      `no AWS credentials for 123456789012.dkr.ecr.us-west-2.amazonaws.com: none found in environment variables (AWS_ACCESS_KEY_ID), profile "default" in ${env.AWS_CONFIG_FILE} and ${env.AWS_SHARED_CREDENTIALS_FILE}, ` +
+        'web identity (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN), container credentials (AWS_CONTAINER_CREDENTIALS_*), instance metadata (disabled by AWS_EC2_METADATA_DISABLED); ' +
+        'set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run "aws configure"\n',
+    );
+    expectOneCleanLine(run, /^no AWS credentials/);
     expect(fake.calls).toHaveLength(0);
+  });
+
+  it('off EC2, a silent instance-metadata endpoint costs about a second, not the whole deadline', async () => {
+    // A black hole like 169.254.169.254 off EC2: connections are accepted and never answered.
+    const sockets = new Set<import('node:net').Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const { AWS_ACCESS_KEY_ID: _a, AWS_SECRET_ACCESS_KEY: _s, AWS_EC2_METADATA_DISABLED: _d, ...noKeys } = env;
+      const imds = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+      const run = await runHelper(['get'], HOST, { ...noKeys, AWS_EC2_METADATA_SERVICE_ENDPOINT: imds, AWS_ECR_TIMEOUT: '15' });
+      expectOneCleanLine(run, /^no AWS credentials for 123456789012\.dkr\.ecr\.us-west-2\.amazonaws\.com: none found in .*instance metadata; set AWS_PROFILE/);
+      expect(run.ms).toBeLessThan(1_800); // ~1 s of probing plus starting the process
+      expect(fake.calls).toHaveLength(0);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
   });
 
   it('network unreachable: names the endpoint host', async () => {

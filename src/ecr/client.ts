@@ -10,7 +10,8 @@ import { addSecret, log } from '../log.js';
 import { HelperError, isHelperError } from '../protocol.js';
 import type { Registry } from '../registry.js';
 import type { Rule } from '../rules.js';
-import { describeFailure } from './errors.js';
+import { sharedFilePaths } from '../identity.js';
+import { chainDescription, describeFailure } from './errors.js';
 import { requestHandlerOptions } from './network.js';
 
 export interface FetchedToken {
@@ -70,7 +71,9 @@ export async function fetchToken(registry: Registry, options: FetchOptions): Pro
   } catch (error) {
     if (isHelperError(error)) throw error;
     log.debug(`GetAuthorizationToken failed: ${(error as Error)?.name}: ${(error as Error)?.message}`);
-    throw new HelperError(describeFailure(error, { registry, endpointHost, source: options.source, timeoutMs: options.timeoutMs }));
+    const profile = options.rule?.profile ?? options.env.AWS_PROFILE ?? 'default';
+    const chain = chainDescription(options.env, profile, sharedFilePaths(options.env));
+    throw new HelperError(describeFailure(error, { registry, endpointHost, source: options.source, profile, chain, timeoutMs: options.timeoutMs }));
   } finally {
     clearTimeout(timer);
     client.destroy();
@@ -120,7 +123,9 @@ async function createClient(registry: Registry, options: FetchOptions, remaining
  */
 function credentialSource(requestHandler: unknown, rule: Rule | undefined, registryRegion: string) {
   const clientConfig = { requestHandler: requestHandler as never, ...(rule?.region ? { region: rule.region } : {}) };
-  const base = fromNodeProviderChain({ logger: sdkLogger, clientConfig, ...(rule?.profile ? { profile: rule.profile } : {}) });
+  // Instance metadata answers in milliseconds on EC2; off EC2 its address is a black hole. 500 ms per
+  // request (token, then credentials) keeps that probe near a second instead of the SDK's two.
+  const base = fromNodeProviderChain({ logger: sdkLogger, clientConfig, timeout: 500, maxRetries: 0, ...(rule?.profile ? { profile: rule.profile } : {}) });
   const chain = rule?.roleArn
     ? fromTemporaryCredentials({
         masterCredentials: base,

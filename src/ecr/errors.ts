@@ -10,6 +10,10 @@ export interface FailureContext {
   endpointHost: string | undefined;
   /** Description of the credential source in use. */
   source: string;
+  /** The shared-config profile in use (a rule's, AWS_PROFILE, or "default"). */
+  profile: string;
+  /** The places the SDK's credential chain looks, for "no credentials" (see chainDescription). */
+  chain: string;
   timeoutMs: number;
 }
 
@@ -78,8 +82,17 @@ function describeSourceFailure(cause: unknown, ctx: FailureContext): string {
   const name = typeof c.name === 'string' ? c.name : 'Error';
   const message = oneLine(typeof c.message === 'string' ? c.message : '');
   const prefix = `no AWS credentials for ${ctx.registry.host} (tried ${ctx.source})`;
-  if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
-    return `${prefix}: ${message || 'no provider supplied any'}; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure ~/.aws/config`;
+  if (/\bSSO\b/i.test(message) || /^(SSOTokenProviderFailure|TokenProviderError|UnauthorizedException)$/.test(name)) {
+    return `the AWS SSO login of profile "${ctx.profile}" is missing or expired (${message}); run: aws sso login --profile ${ctx.profile}`;
+  }
+  // Nothing configured and the chain ran out: list where it looked. A configured source that
+  // failed (a container endpoint answering 401, say) is named instead, below.
+  const fellThrough = /^(no credential source|instance metadata)/.test(ctx.source);
+  if (fellThrough && /could not load credentials from any providers/i.test(message)) {
+    return `no AWS credentials for ${ctx.registry.host}: none found in ${ctx.chain}; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run "aws configure"`;
+  }
+  if (name === 'CredentialsProviderError') {
+    return `${prefix}: ${message || 'no provider supplied any'}; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run "aws configure"`;
   }
   const advice =
     name === 'AccessDenied' || name === 'AccessDeniedException'
@@ -90,6 +103,18 @@ function describeSourceFailure(cause: unknown, ctx: FailureContext): string {
           ? 'the source credentials were rejected: refresh or replace them'
           : 'check the profile and the network';
   return `${prefix}: STS ${name}: ${message}; ${advice}`;
+}
+
+/** Where the SDK's default chain looks, in its order, as a user can check it. */
+export function chainDescription(env: Record<string, string | undefined>, profile: string, files: { config: string; credentials: string }): string {
+  const imdsDisabled = Boolean(env.AWS_EC2_METADATA_DISABLED && env.AWS_EC2_METADATA_DISABLED !== 'false');
+  return [
+    'environment variables (AWS_ACCESS_KEY_ID)',
+    `profile "${profile}" in ${files.config} and ${files.credentials}`,
+    'web identity (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN)',
+    'container credentials (AWS_CONTAINER_CREDENTIALS_*)',
+    `instance metadata${imdsDisabled ? ' (disabled by AWS_EC2_METADATA_DISABLED)' : ''}`,
+  ].join(', ');
 }
 
 function oneLine(text: string): string {
