@@ -222,6 +222,24 @@ describe('locks', () => {
     expect(fake.privateCalls()).toHaveLength(2);
   });
 
+  it('stops waiting for a live holder at AWS_ECR_TIMEOUT, and says which lock', async () => {
+    await runHelper(['get'], HOST, env);
+    const entryFile = join(box.cacheDir, tokenFiles()[0]!);
+    rewriteOnlyEntry((e) => ({ ...e, fetchedAt: Date.now() - 13 * HOUR, expiresAt: Date.now() - HOUR }));
+    // A holder that is alive (it keeps its lock fresh) but never finishes.
+    mkdirSync(`${entryFile}.lock`);
+    const keepAlive = setInterval(() => utimesSync(`${entryFile}.lock`, new Date(), new Date()), 500);
+    try {
+      const run = await runHelper(['get'], HOST, { ...env, AWS_ECR_TIMEOUT: '1' });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe(`timed out after 1s waiting for another docker-credential-ecr-login to refresh the token (lock ${entryFile}.lock); raise AWS_ECR_TIMEOUT or remove the lock if no helper is running\n`);
+      expect(run.ms).toBeLessThan(3_000);
+      expect(fake.privateCalls()).toHaveLength(1);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  });
+
   it('reclaims an old lock at once', async () => {
     await runHelper(['get'], HOST, env);
     const entryFile = join(box.cacheDir, tokenFiles()[0]!);

@@ -609,3 +609,35 @@ describe('failures', () => {
     expectNoSecretLeaked();
   });
 });
+
+describe('a config-file roleArn on top of each source', () => {
+  const CROSS_ACCOUNT_ROLE = 'arn:aws:iam::999999999999:role/cross-account-pull';
+  const writeRule = () => {
+    const dir = join(box.home, '.config', 'docker-credential-ecr-login');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ rules: [{ match: '*.dkr.ecr.us-west-2.amazonaws.com', roleArn: CROSS_ACCOUNT_ROLE, externalId: 'hop' }] }));
+  };
+
+  it.each([
+    ['environment keys', () => envOf()],
+    ['a credentials-file profile', () => (writeCredentials(profileKeys('ci', staticKey())), envWithoutKeys({ AWS_PROFILE: 'ci' }))],
+    ['role_arn + source_profile', () => (writeCredentials(profileKeys('base', staticKey())), writeConfig(roleProfile()), envWithoutKeys({ AWS_PROFILE: 'deploy' }))],
+    ['web identity', () => envWithoutKeys({ AWS_WEB_IDENTITY_TOKEN_FILE: writeWebIdentityToken().file, AWS_ROLE_ARN: ROLE })],
+    ['SSO', () => (writeConfig(ssoConfig()), writeSsoToken(), envWithoutKeys({ AWS_PROFILE: 'sso-dev' }))],
+    ['container', () => envWithoutKeys({ AWS_CONTAINER_CREDENTIALS_FULL_URI: ids.containerUrl })],
+    ['instance metadata', () => envWithoutKeys({ AWS_EC2_METADATA_DISABLED: undefined })],
+    ['credential_process', () => (writeConfig(`[profile tool]\ncredential_process = ${writeCredentialProcess().command}\n`), envWithoutKeys({ AWS_PROFILE: 'tool' }))],
+  ])('%s: assumes the rule\'s role with it, signs ECR as the role, and then hits without any call', async (_label, setUp) => {
+    writeRule();
+    const env = setUp();
+    await getOk(env);
+    const hop = ids.stsCalls.filter((c) => c.action === 'AssumeRole' && c.roleArn === CROSS_ACCOUNT_ROLE);
+    expect(hop).toHaveLength(1);
+    expect(hop[0]).toMatchObject({ externalId: 'hop' });
+    expect(hop[0]!.signingAccessKeyId).toBeDefined();
+    expect(lastEcrCall().accessKeyId).toBe(hop[0]!.issued!.accessKeyId);
+    await expectHit(env);
+    expectNoViolations();
+    expectNoSecretLeaked();
+  });
+});
