@@ -79,6 +79,14 @@ describe('a role per registry', () => {
     expect(ecr.privateCalls()).toHaveLength(1);
   });
 
+  it('signs the STS call for the rule\'s region, and defaults to the registry\'s', async () => {
+    writeConfig({ rules: [{ match: PROD, roleArn: ROLE, profile: 'prod', region: 'eu-central-1' }, { match: DEV, roleArn: ROLE, profile: 'dev' }] });
+    await runHelper(['get'], PROD, env);
+    await runHelper(['get'], DEV, env);
+    expect(ids.stsCalls.map((c) => c.region)).toEqual(['eu-central-1', 'us-west-2']);
+    expect(ecr.privateCalls().map((c) => c.region)).toEqual(['us-west-2', 'us-west-2']);
+  });
+
   it('misses when the external id changes', async () => {
     writeConfig(roleRule('ext-1'));
     await runHelper(['get'], PROD, env);
