@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { closeServer, listenOnLoopback } from './loopback.js';
+import { closeServer, listenOnLoopback, readBody } from './loopback.js';
 
 export const PRIVATE_TARGET = 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken';
 export const PUBLIC_TARGET = 'SpencerFrontendService.GetAuthorizationToken';
@@ -112,9 +112,7 @@ export class FakeEcr {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const text = (await readBody(req)).toString('utf8');
     const target = String(req.headers['x-amz-target'] ?? '');
     const signature = SIGV4.exec(String(req.headers.authorization ?? ''));
 

@@ -24,7 +24,7 @@
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeServer, listenOnLoopback } from './loopback.js';
+import { closeServer, listenOnLoopback, readBody } from './loopback.js';
 
 export type IdentityService = 'sts' | 'sso' | 'container' | 'imds';
 export const IDENTITY_SERVICES: readonly IdentityService[] = ['sts', 'sso', 'container', 'imds'];
@@ -189,9 +189,7 @@ export class FakeIdentityServices {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+    const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://fake');
     const record = (service: IdentityRequest['service'], status: number, action?: string) =>
       this.requests.push({ service, method: req.method ?? '', path: url.pathname, ...(action ? { action } : {}), status, at: Date.now() });
