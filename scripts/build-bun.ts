@@ -14,7 +14,7 @@ const result = await Bun.build({
     {
       name: 'miss-path-embedded',
       setup(b: { onResolve(options: { filter: RegExp }, callback: (args: { path: string; importer: string }) => { path: string }): void }) {
-        b.onResolve({ filter: /^(\.\.|\.)\/load-miss\.js$/ }, (args) => ({ path: resolve(dirname(args.importer), args.path.replace('load-miss.js', 'load-miss-bun.ts')) }));
+        b.onResolve({ filter: /^(\.\.|\.)\/load-cold\.js$/ }, (args) => ({ path: resolve(dirname(args.importer), args.path.replace('load-cold.js', 'load-cold-bun.ts')) }));
       },
     },
   ],

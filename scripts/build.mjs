@@ -2,7 +2,7 @@
 //   dist/docker-credential-ecr-login               single executable (Node SEA, linux-x64, Node 24 base)
 //   dist/docker-credential-ecr-login-linux-arm64   the same for linux-arm64 (no code cache: it is per CPU)
 //   dist/npm/docker-credential-ecr-login           the npm package's bin: a Node >= 20 script, and
-//   dist/npm/docker-credential-ecr-login-cold.cjs  the miss path it loads beside it
+//   dist/npm/docker-credential-ecr-login-cold.cjs  the cold bundle (miss path, setup commands) beside it
 //   dist/docker-credential-ecr-login-bun           `bun build --compile --bytecode` of the same sources
 // Every artifact has a hot entry (the cache-hit path: node:fs/crypto only) and a cold bundle (AWS SDK,
 // proper-lockfile) loaded on a miss. The build fails if the hot entry contains the SDK or
@@ -36,15 +36,15 @@ const common = {
   supported: { 'dynamic-import': false },
 };
 
-/** Replaces the module that loads the miss path: `external` for the npm script, the SEA loader for a SEA. */
-function missPathAs(variant) {
+/** Replaces the module that loads the cold bundle: `external` for the npm script, the SEA loader for a SEA. */
+function coldBundleAs(variant) {
   return {
-    name: `miss-path-${variant}`,
+    name: `cold-bundle-${variant}`,
     setup(b) {
       if (variant === 'npm') {
-        b.onResolve({ filter: /^\.\/miss\.js$/ }, () => ({ path: './docker-credential-ecr-login-cold.cjs', external: true }));
+        b.onResolve({ filter: /^\.\/cold\.js$/ }, () => ({ path: './docker-credential-ecr-login-cold.cjs', external: true }));
       } else {
-        b.onResolve({ filter: /^(\.\.|\.)\/load-miss\.js$/ }, (args) => ({ path: `${args.resolveDir}/${args.path.replace('load-miss.js', 'load-miss-sea.ts')}` }));
+        b.onResolve({ filter: /^(\.\.|\.)\/load-cold\.js$/ }, (args) => ({ path: `${args.resolveDir}/${args.path.replace('load-cold.js', 'load-cold-sea.ts')}` }));
       }
     },
   };
@@ -57,7 +57,7 @@ async function bundleHot(outfile, variant, target) {
     entryPoints: ['src/main.ts'],
     outfile,
     banner: variant === 'npm' ? { js: '#!/usr/bin/env node' } : undefined,
-    plugins: [missPathAs(variant)],
+    plugins: [coldBundleAs(variant)],
     metafile: true,
     // Less to read and parse on every cache hit; names stay, so internal errors stay readable.
     minifyWhitespace: true,
@@ -75,7 +75,7 @@ async function bundleHot(outfile, variant, target) {
 }
 
 async function bundleCold(outfile, target) {
-  const result = await build({ ...common, target, entryPoints: ['src/miss.ts'], outfile, minifyWhitespace: true, minifySyntax: true, metafile: true, external: OPTIONAL_MODULES });
+  const result = await build({ ...common, target, entryPoints: ['src/cold.ts'], outfile, minifyWhitespace: true, minifySyntax: true, metafile: true, external: OPTIONAL_MODULES });
   // In a SEA, require() only knows built-in modules: everything else must be inside the bundle.
   const external = Object.values(result.metafile.outputs)[0].imports.filter((i) => i.external && !builtinModules.includes(i.path.replace(/^node:/, '')) && !OPTIONAL_MODULES.includes(i.path));
   if (external.length > 0) throw new Error(`the cold bundle requires non-built-in modules: ${[...new Set(external.map((i) => i.path))].join(', ')}`);

@@ -1,8 +1,7 @@
 // Configuration: the helper's own settings, read from AWS_ECR_* environment variables.
 // A malformed value is a clear error, never a silent fallback.
 
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import envPaths from 'env-paths';
 import { HelperError } from './protocol.js';
 
@@ -12,8 +11,10 @@ export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'
 export interface Settings {
   /** Where tokens, locks and the log live. */
   cacheDir: string;
-  /** AWS_ECR_DISABLE_CACHE: fetch on every get, read and write no token file. */
+  /** AWS_ECR_DISABLE_CACHE, or no cache dir can be named: fetch on every get, read and write no token file. */
   cacheDisabled: boolean;
+  /** Why the cache is off although the user did not disable it (no HOME); a get warns with it. */
+  noCacheReason?: string;
   /** Refresh a token once less than this fraction of its lifetime is left. */
   refreshFraction: number;
   logLevel: LogLevel;
@@ -27,27 +28,42 @@ export interface Settings {
 
 type Env = Record<string, string | undefined>;
 
+const NAME = 'docker-credential-ecr-login';
+
 export const DEFAULTS = { refreshFraction: 0.5, logLevel: 'warn' as LogLevel, timeoutSeconds: 20 };
 
 export function readSettings(env: Env): Settings {
+  const cache = cacheDirOf(env);
   return {
-    cacheDir: cacheDirOf(env),
-    cacheDisabled: Boolean(env.AWS_ECR_DISABLE_CACHE),
+    cacheDir: cache.dir,
+    cacheDisabled: Boolean(env.AWS_ECR_DISABLE_CACHE) || cache.dir === '',
+    noCacheReason: cache.noCacheReason,
     refreshFraction: fractionOf(env, 'AWS_ECR_REFRESH_FRACTION', DEFAULTS.refreshFraction),
     logLevel: logLevelOf(env),
     timeoutMs: secondsOf(env, 'AWS_ECR_TIMEOUT', DEFAULTS.timeoutSeconds) * 1000,
     ignoreCredsStorage: env.AWS_ECR_IGNORE_CREDS_STORAGE?.toLowerCase() === 'true',
-    configFile: env.AWS_ECR_CONFIG_FILE || join(envPaths('docker-credential-ecr-login', { suffix: '' }).config, 'config.json'),
+    configFile: env.AWS_ECR_CONFIG_FILE || join(envPaths(NAME, { suffix: '' }).config, 'config.json'),
   };
 }
 
-function cacheDirOf(env: Env): string {
+/** The cache dir; '' (no cache, nor log file) with the reason when there is no home to put it in. */
+function cacheDirOf(env: Env): { dir: string; noCacheReason?: string } {
+  // $HOME, never os.homedir(): without HOME that falls back to the passwd entry (/root in a container
+  // run without HOME, a service account's home), a home this environment does not own. A relative
+  // HOME would put the cache wherever the caller's working directory happens to be.
+  const home = env.HOME && isAbsolute(env.HOME) ? env.HOME : undefined;
+  const noHome = (what: string) => ({ dir: '', noCacheReason: `HOME is not set (or not an absolute path) and ${what}` });
   const configured = env.AWS_ECR_CACHE_DIR;
   if (configured) {
     // The Go helper documents `~/.ecr`; expand a leading ~ the same way.
-    return configured === '~' || configured.startsWith('~/') ? join(env.HOME || homedir(), configured.slice(1)) : configured;
+    if (configured !== '~' && !configured.startsWith('~/')) return { dir: configured };
+    return home ? { dir: join(home, configured.slice(1)) } : noHome(`AWS_ECR_CACHE_DIR (${configured}) is relative to it`);
   }
-  return envPaths('docker-credential-ecr-login', { suffix: '' }).cache;
+  if (process.platform === 'win32') return { dir: envPaths(NAME, { suffix: '' }).cache }; // %LOCALAPPDATA%
+  if (process.platform === 'darwin') return home ? { dir: join(home, 'Library', 'Caches', NAME) } : noHome('AWS_ECR_CACHE_DIR is not set');
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg && isAbsolute(xdg)) return { dir: join(xdg, NAME) };
+  return home ? { dir: join(home, '.cache', NAME) } : noHome('neither AWS_ECR_CACHE_DIR nor XDG_CACHE_HOME is set');
 }
 
 function logLevelOf(env: Env): LogLevel {

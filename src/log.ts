@@ -2,8 +2,9 @@
 // the cache dir; warnings meant for the user also go to stderr (which Docker shows). Every line is
 // redacted: registered secrets (tokens, passwords, AWS keys) and anything shaped like one.
 
-import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureCacheDir, NO_FOLLOW, ownerProblem } from './cache/files.js';
 import type { LogLevel } from './config.js';
 import { writeLine } from './protocol.js';
 
@@ -65,22 +66,35 @@ export function warnUser(message: string): void {
 }
 
 function write(level: LogLevel, message: string): void {
-  if (!log.enabled(level) || !destination) return;
+  if (!log.enabled(level) || !destination?.dir) return; // no dir: no cache, no log
   const file = join(destination.dir, LOG_FILE_NAME);
   // One line per entry: a message cannot forge log lines.
   const line = `${new Date().toISOString()} pid=${process.pid} ${level} ${redact(message).replace(/\r?\n/g, ' | ')}\n`;
   try {
-    mkdirSync(destination.dir, { recursive: true, mode: 0o700 });
+    ensureCacheDir(destination.dir); // 0700; throws if it is a symlink or another user's
     rotateIfFull(file);
-    appendFileSync(file, line, { mode: 0o600 });
+    append(file, line);
   } catch {
     // Logging must never break a credential answer.
   }
 }
 
+/** Appends to the log (created 0600), never through a symlink and never to another user's file. */
+function append(file: string, line: string): void {
+  const fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NO_FOLLOW, 0o600);
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || ownerProblem(stat)) return;
+    if (stat.mode & 0o077) fchmodSync(fd, 0o600); // a log made by hand or by an older version
+    writeSync(fd, line);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function rotateIfFull(file: string): void {
   try {
-    if (statSync(file).size >= LOG_MAX_BYTES) renameSync(file, `${file}.1`);
+    if (lstatSync(file).size >= LOG_MAX_BYTES) renameSync(file, `${file}.1`);
   } catch {
     // no log yet
   }

@@ -5,7 +5,7 @@
 // lock taken wait for the holder's result instead of calling ECR themselves (single flight).
 
 import { freshness, SCHEMA, type Freshness, type TokenEntry, type TokenKey } from './cache/entry.js';
-import { ensureCacheDir, entryFiles, entryPath, orphanTempFiles, readEntry, readEntryFile, removeFile, writeEntry } from './cache/files.js';
+import { ensureCacheDir, entryFileProblem, entryFiles, entryPath, orphanTempFiles, readEntry, readEntryFile, removeFile, writeEntry } from './cache/files.js';
 import { LockTimeoutError, tryLock, underLock } from './cache/lock.js';
 import type { Settings } from './config.js';
 import type { Identity } from './identity.js';
@@ -36,7 +36,10 @@ silenceStdout();
 export async function obtainToken(miss: Miss): Promise<TokenEntry> {
   const { settings } = miss;
   configureLog(settings.cacheDir, settings.logLevel, miss.env); // this bundle has its own copy of the log module
-  if (settings.cacheDisabled) return fetchEntry(miss, undefined);
+  if (settings.cacheDisabled) {
+    if (settings.noCacheReason) warnUser(`${settings.noCacheReason}; continuing without a cache (every get calls ECR)`);
+    return fetchEntry(miss, undefined);
+  }
   try {
     ensureCacheDir(settings.cacheDir);
   } catch (error) {
@@ -45,6 +48,12 @@ export async function obtainToken(miss: Miss): Promise<TokenEntry> {
   }
 
   const path = entryPath(settings.cacheDir, miss.key);
+  // The hot path ignored it silently (it must stay cheap); say why here, once, and leave it alone.
+  const problem = entryFileProblem(path);
+  if (problem) {
+    warnUser(`cache entry ${path} is not usable (${problem}); continuing without a cache: remove it`);
+    return fetchEntry(miss, undefined);
+  }
   const answeredByOthers = () => {
     const entry = readEntry(settings.cacheDir, miss.key);
     if (!entry || stateOf(entry, settings) !== 'fresh' || !entry.hosts.includes(miss.serverURL)) return undefined;

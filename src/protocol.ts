@@ -38,21 +38,36 @@ export function isHelperError(error: unknown): error is HelperError {
   return error instanceof Error && error.name === 'HelperError' && typeof (error as HelperError).exitCode === 'number';
 }
 
+/** The setup and diagnosis commands; they run from the cold bundle and report errors on stderr. */
+export type Tool = 'configure' | 'doctor' | 'config' | 'help';
+const TOOLS: readonly string[] = ['configure', 'doctor', 'config', 'help'];
+const HELP_FLAGS: readonly string[] = ['-h', '--help'];
+
 export type Invocation =
   | { kind: 'action'; action: Action }
-  | { kind: 'config-check'; hosts: string[] }
-  | { kind: 'print'; text: string; exitCode: number };
+  | { kind: 'token'; host: string }
+  | { kind: 'tool'; tool: Tool; args: string[] }
+  | { kind: 'print'; text: string; exitCode: number; fd?: 1 | 2 };
+
+/** Exit codes: 0 success, 1 failure (the protocol's only error code), 2 a setup command used wrongly. */
+export const EXIT_USAGE = 2;
 
 /** Maps argv (without node and script) to what to do. Pure. */
 export function parseInvocation(args: readonly string[]): Invocation {
-  // Not part of the protocol (Docker never passes two arguments): the config file checker.
-  if (args[0] === 'config' && args[1] === 'check') return { kind: 'config-check', hosts: args.slice(2) };
+  const [first = '', ...rest] = args;
+  if (TOOLS.includes(first)) return { kind: 'tool', tool: first as Tool, args: rest };
+  if (first === 'token') {
+    if (rest.length === 1 && !HELP_FLAGS.includes(rest[0]!)) return { kind: 'token', host: rest[0]! };
+    if (rest.length === 1) return { kind: 'tool', tool: 'help', args: ['token'] };
+    return { kind: 'print', text: `Usage: ${NAME} token HOST (see: ${NAME} token --help)`, exitCode: EXIT_USAGE, fd: 2 };
+  }
+  // `get --help` and the like: Docker never passes a second argument, so this cannot clash.
+  if (args.length === 2 && ACTIONS.includes(first) && HELP_FLAGS.includes(rest[0]!)) return { kind: 'tool', tool: 'help', args: [first] };
   if (args.length !== 1) return { kind: 'print', text: USAGE, exitCode: 1 };
-  const arg = args[0]!;
-  if (arg === '-v' || arg === '--version') return { kind: 'print', text: versionLine(), exitCode: 0 };
-  if (arg === '-h' || arg === '--help') return { kind: 'print', text: USAGE, exitCode: 0 };
-  if (ACTIONS.includes(arg)) return { kind: 'action', action: arg as Action };
-  return { kind: 'print', text: `${NAME}: unknown action: ${arg}`, exitCode: 1 };
+  if (first === '-v' || first === '--version') return { kind: 'print', text: versionLine(), exitCode: 0 };
+  if (HELP_FLAGS.includes(first)) return { kind: 'tool', tool: 'help', args: [] };
+  if (ACTIONS.includes(first)) return { kind: 'action', action: first as Action };
+  return { kind: 'print', text: `${NAME}: unknown action: ${first}`, exitCode: 1 };
 }
 
 export function versionLine(): string {

@@ -120,7 +120,8 @@ function globMatches(pattern: string, host: string): boolean {
 }
 
 /** Lower-cased host[:port] of a server URL, as Docker keys credHelpers. */
-function authorityOf(serverURL: string): string | undefined {
+/** `host[:port]` of a server URL, lower-cased: the form Docker uses as a credHelpers key. */
+export function authorityOf(serverURL: string): string | undefined {
   const host = hostOf(serverURL);
   if (host === undefined) return undefined;
   const port = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/?#\\]*@)?[^:/?#\\]+:([0-9]{1,5})(?:[/?#]|$)/i.exec(serverURL.trim())?.[1];

@@ -17,11 +17,16 @@ describe('arguments', () => {
   it.each([
     ['no argument', [], USAGE, 1],
     ['two arguments', ['get', 'extra'], USAGE, 1],
-    ['-h', ['-h'], USAGE, 0],
-    ['--help', ['--help'], USAGE, 0],
   ])('prints usage on stdout for %s', async (_label, args, stdout, code) => {
     const run = await runHelper(args, '', env);
     expect(run).toMatchObject({ stdout, code, stderr: '' });
+  });
+
+  it.each([['-h'], ['--help']])('%s prints the usage line first, then the setup commands, and exits 0', async (flag) => {
+    const run = await runHelper([flag], '', env);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout.startsWith(USAGE)).toBe(true);
+    expect(run.stdout).toMatch(/configure --registry HOST/);
   });
 
   it.each([['-v'], ['--version'], ['version']])('prints one version line for %s', async (arg) => {

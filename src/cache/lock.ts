@@ -4,6 +4,7 @@
 // cache between attempts and leaves as soon as the holder has written what it needs. A holder that
 // crashed stops refreshing its lock's mtime, and the lock is taken over once it is LOCK_STALE_MS old.
 
+import { rmdirSync, statSync } from 'node:fs';
 import lockfile from 'proper-lockfile';
 import { log } from '../log.js';
 
@@ -41,6 +42,7 @@ export async function underLock<T>(path: string, deadline: number, peek: () => T
 
 /** Takes the lock if it is free; undefined if another live process holds it. */
 export async function tryLock(path: string): Promise<(() => Promise<void>) | undefined> {
+  removeIfFromTheFuture(`${path}.lock`);
   try {
     return await lockfile.lock(path, {
       realpath: false, // the entry file may not exist yet
@@ -52,6 +54,21 @@ export async function tryLock(path: string): Promise<(() => Promise<void>) | und
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ELOCKED') return undefined;
     throw error;
+  }
+}
+
+/**
+ * proper-lockfile takes a lock over once its mtime is LOCK_STALE_MS in the past. The lock of a holder
+ * that died before the clock was set back would look alive until the clock caught up (hours, or
+ * AWS_ECR_TIMEOUT for every get until then), so one stamped more than LOCK_STALE_MS ahead is stale
+ * too. A live holder re-stamps its lock with the current clock every LOCK_STALE_MS / 2; taking one
+ * over in that window costs at most one extra ECR call (writes are atomic renames).
+ */
+function removeIfFromTheFuture(lockPath: string): void {
+  try {
+    if (statSync(lockPath).mtimeMs > Date.now() + LOCK_STALE_MS) rmdirSync(lockPath);
+  } catch {
+    // no lock (the usual case), or another process removed it first
   }
 }
 

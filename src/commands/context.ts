@@ -1,7 +1,8 @@
 // What every command is given: the environment, the helper's settings and a file reader.
 
 import { readFileSync } from 'node:fs';
-import type { Settings } from '../config.js';
+import { readSettings, type Settings } from '../config.js';
+import { configureLog } from '../log.js';
 import type { ReadText } from '../identity.js';
 import { parseRules, type Rule } from '../rules.js';
 
@@ -11,6 +12,13 @@ export interface Context {
   readText: ReadText;
   /** The config file's rules; none when there is no file. */
   rules: readonly Rule[];
+}
+
+/** Reads the settings, points the log at the cache dir and reads the config file's rules. */
+export function createContext(env: Record<string, string | undefined>): Context {
+  const settings = readSettings(env);
+  configureLog(settings.cacheDir, settings.logLevel, env);
+  return { env, settings, readText: readTextFile, rules: readRules(settings, readTextFile) };
 }
 
 /** The rules of the config file; a missing file has none, a malformed one is an error. */

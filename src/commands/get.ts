@@ -2,7 +2,7 @@
 // request, resolve the registry (its hostname, or a config-file alias) and the identity (the
 // config-file rule for the host, else the default chain), look up the cache, fetch under a lock on
 // a miss, answer.
-// Everything before the miss is synchronous and free of the AWS SDK.
+// Everything before the miss is synchronous and free of the AWS SDK. `token` shares this path.
 
 import { freshness, decodeToken, keyOf, type TokenEntry } from '../cache/entry.js';
 import { readEntry } from '../cache/files.js';
@@ -11,11 +11,23 @@ import { addSecret, log, warnUser } from '../log.js';
 import { credentialsJson, HelperError, isHelperError, NOT_FOUND, serverURLOf } from '../protocol.js';
 import type { Registry } from '../registry.js';
 import { ruleFor, targetOf } from '../rules.js';
-import { loadMissPath } from '../load-miss.js';
+import { loadColdBundle } from '../load-cold.js';
 import type { Context } from './context.js';
 
 export function get(request: string, ctx: Context): string | Promise<string> {
   const serverURL = serverURLOf(request);
+  const toAnswer = ({ username, password }: Credentials) => credentialsJson(serverURL, username, password);
+  const credentials = credentialsFor(serverURL, ctx);
+  return credentials instanceof Promise ? credentials.then(toAnswer) : toAnswer(credentials);
+}
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** The credentials for a server URL: synchronously from the cache, or a promise on a miss. */
+export function credentialsFor(serverURL: string, ctx: Context): Credentials | Promise<Credentials> {
   const rule = ruleFor(ctx.rules, serverURL);
   const registry = targetOf(serverURL, rule);
   if (!registry) throw new HelperError(NOT_FOUND); // not ECR: fast, no SDK, no network
@@ -27,19 +39,19 @@ export function get(request: string, ctx: Context): string | Promise<string> {
   const cached = settings.cacheDisabled ? undefined : readEntry(settings.cacheDir, key);
   if (cached && freshness(cached, Date.now(), settings.refreshFraction) === 'fresh' && cached.hosts.includes(serverURL)) {
     log.debug(`cache hit for ${registry.host} (${identity.source})`);
-    return answer(serverURL, cached);
+    return credentialsOf(cached);
   }
 
   const deadline = Date.now() + settings.timeoutMs;
-  return loadMissPath()
+  return loadColdBundle()
     .then((miss) => miss.obtainToken({ serverURL, registry, rule, identity, key, settings, env: ctx.env, deadline }))
-    .then((entry) => answer(serverURL, entry), (error) => publicFallsBackToAnonymous(registry, error));
+    .then(credentialsOf, (error) => publicFallsBackToAnonymous(registry, error));
 }
 
-function answer(serverURL: string, entry: TokenEntry): string {
+function credentialsOf(entry: TokenEntry): Credentials {
   const credentials = decodeToken(entry.authorizationToken)!; // entries are validated when read and fetched
   addSecret(credentials.password);
-  return credentialsJson(serverURL, credentials.username, credentials.password);
+  return credentials;
 }
 
 /** ECR Public allows anonymous pulls: a failure there is "not found" plus a warning, not an abort. */

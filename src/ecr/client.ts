@@ -37,7 +37,7 @@ class DeadlineError extends Error {
 }
 
 const text = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : inspect(p, { depth: 3, breakLength: Infinity }))).join(' ');
-const sdkLogger = {
+export const sdkLogger = {
   trace: () => undefined,
   debug: (...parts: unknown[]) => log.debug(`aws-sdk: ${text(parts)}`),
   info: () => undefined, // the SDK logs command inputs and outputs at info: never let them near the log
@@ -121,7 +121,7 @@ async function createClient(registry: Registry, options: FetchOptions, remaining
  * settings. Any failure in it (an STS AccessDenied while assuming a role, say) is marked as a
  * failure of the credential source, so that it is not reported as if ECR had answered.
  */
-function credentialSource(requestHandler: unknown, rule: Rule | undefined, registryRegion: string) {
+export function credentialSource(requestHandler: unknown, rule: Rule | undefined, registryRegion: string) {
   const clientConfig = { requestHandler: requestHandler as never, ...(rule?.region ? { region: rule.region } : {}) };
   // Instance metadata answers in milliseconds on EC2; off EC2 its address is a black hole. 500 ms per
   // request (token, then credentials) keeps that probe near a second instead of the SDK's two.

@@ -1,13 +1,13 @@
-// The Node single-executable variant of load-miss.ts: the cold bundle is an asset of the
+// The Node single-executable variant of load-cold.ts: the cold bundle is an asset of the
 // executable, with the V8 code cache that the build made for this very binary.
 
 import { createRequire } from 'node:module';
 import { log } from './log.js';
-import { runColdBundle, type MissPath } from './run-cold-bundle.js';
+import { runColdBundle, type ColdBundle } from './run-cold-bundle.js';
 
-export type { MissPath };
+export type { ColdBundle };
 
-export function loadMissPath(): Promise<MissPath> {
+export function loadColdBundle(): Promise<ColdBundle> {
   log.debug('loading the miss path');
   // node:sea exists only inside a single executable; required at run time so that this file bundles anywhere.
   const sea = createRequire(__filename)('node:sea') as { getAsset(key: string, encoding?: string): string | ArrayBuffer };
