@@ -57,7 +57,7 @@ export async function runTool(tool: Tool, args: string[], env: Env): Promise<Out
 
 function help(args: string[]): Outcome {
   if (args.length > 1) throw new HelperError(`usage: ${NAME} help [COMMAND]`, EXIT_USAGE);
-  const text = helpText(args[0]);
+  const text = helpText(args[0] === '--help' || args[0] === '-h' ? 'help' : args[0]);
   if (text === undefined) throw new HelperError(`no such command: ${args[0]!.slice(0, 40)} (see: ${NAME} --help)`, EXIT_USAGE);
   return { stdout: text, exitCode: 0 };
 }

@@ -171,10 +171,12 @@ describe('config check', () => {
     expect(run).toMatchObject({ code: 0, stdout: `config file ${configFile}: none (optional; AWS_ECR_CONFIG_FILE names another)\n` });
   });
 
-  it('fails on a malformed file with the same line as get', async () => {
+  it('fails on a malformed file with the same line as get, on stderr (it is a command for people)', async () => {
     writeConfig('{"rules": [');
     const run = await runHelper(['config', 'check'], '', env);
-    expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(new RegExp(`^config file ${configFile.replace(/[.]/g, '\\.')}: not valid JSON \\(`));
+    const get = await runHelper(['get'], '123456789012.dkr.ecr.us-west-2.amazonaws.com', env);
+    expect(run).toMatchObject({ code: 1, stdout: '' });
+    expect(run.stderr).toMatch(new RegExp(`^docker-credential-ecr-login: config file ${configFile.replace(/[.]/g, '\\.')}: not valid JSON \\(`));
+    expect(run.stderr).toBe(`docker-credential-ecr-login: ${get.stdout}`);
   });
 });

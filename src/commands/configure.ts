@@ -69,7 +69,7 @@ function configFileHosts(ctx: Context): string[] {
       return;
     }
     const host = authorityOf(rule.match);
-    if (host !== undefined && ruleFor(ctx.rules, host) === rule && targetOf(host, rule)) hosts.push(host);
+    if (host !== undefined && targetOf(host, ruleFor(ctx.rules, host))) hosts.push(host); // as get will resolve it
   });
   return hosts;
 }
