@@ -7,9 +7,11 @@ import { NAME } from './protocol.js';
 
 /** This executable: the script for the npm package, the binary for a single executable. */
 export function selfPath(): string {
-  // The npm bin runs as `node <script>`; a single executable's argv[1] is itself or a virtual path.
+  // The npm bin runs as `node <script>`. A Node SEA's argv[1] is the binary itself; a Bun
+  // executable's is a path inside its embedded file system (/$bunfs/...), which existsSync accepts.
   const script = process.argv[1];
-  return realpathOrSelf(script && existsSync(script) && !script.endsWith('.cjs') ? script : process.execPath);
+  const isScript = script !== undefined && !process.versions.bun && existsSync(script);
+  return realpathOrSelf(isScript ? script : process.execPath);
 }
 
 /** The first executable file named `name` on PATH, as a shell would find it. */
