@@ -7,7 +7,7 @@
 // user, is never read or written (whoever controls it could feed us a token or collect ours).
 
 import { chmodSync, closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmdirSync, unlinkSync, writeSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { entryFileName, parseEntry, sameKey, type TokenEntry, type TokenKey } from './entry.js';
 
 const ENTRY_FILE = /^token-[0-9a-f]{32}\.json$/;
@@ -135,13 +135,14 @@ function renameAndHeal(temp: string, path: string): void {
     try {
       rmdirSync(path); // fails unless empty: a directory with something in it is not ours to delete
     } catch {
-      throw error;
+      throw new UnsafeCacheError(`${path} is a directory with files in it: remove it`);
     }
     renameSync(temp, path);
   }
 }
 
 export function removeFile(path: string): void {
+  if (cacheDirProblem(dirname(path))) return; // erase and prune never reach through a link or into another user's dir
   try {
     unlinkSync(path);
   } catch {

@@ -8,7 +8,11 @@ import { rmdirSync, statSync } from 'node:fs';
 import lockfile from 'proper-lockfile';
 import { log } from '../log.js';
 
-/** A lock not refreshed for this long belongs to a dead process and is taken over. */
+/**
+ * A lock not re-stamped for this long belongs to a dead process and is taken over. proper-lockfile
+ * stamps a new lock up to 1 s ahead (probing the filesystem's mtime precision), then every
+ * LOCK_STALE_MS / 2: a holder killed at once is taken over 5-6 s after it locked (test faults.process).
+ */
 export const LOCK_STALE_MS = 5_000;
 
 export class LockTimeoutError extends Error {

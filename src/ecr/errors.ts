@@ -70,6 +70,12 @@ export function describeFailure(error: unknown, ctx: FailureContext): string {
   if (code && NETWORK_CODES.has(code)) {
     return `cannot reach ${endpoint} (${code}); check the network, proxy settings and AWS_ENDPOINT_URL_* variables`;
   }
+  // The SDK appends a hint for developers ("Deserialization error: to see the raw response, inspect
+  // the hidden field {error}.$response ..."), meaningless to a Docker user: say what happened.
+  const deserialization = /\s*Deserialization error:.*$/;
+  if (deserialization.test(message)) {
+    return `${where} returned a malformed answer to GetAuthorizationToken (${name}: ${message.replace(deserialization, '')}); try again, and report it if it persists`;
+  }
   if (e.$fault === 'server' || (typeof e.$metadata?.httpStatusCode === 'number' && e.$metadata.httpStatusCode >= 500)) {
     return `${where} failed (${name}: ${message})${attempts ? ` after ${attempts} attempts` : ''}; try again shortly`;
   }
