@@ -232,6 +232,7 @@ describe('ECR misbehaving when the cached token is due for refresh but still val
     ['a token without ":"', { rawBody: `{"authorizationData":[{"authorizationToken":"${b64('AWSnocolon')}","expiresAt":1895397070}]}` }],
     ['a non-numeric expiresAt', { rawBody: `{"authorizationData":[{"authorizationToken":"${token}","expiresAt":"soon"}]}` }],
     ['no expiresAt', { rawBody: `{"authorizationData":[{"authorizationToken":"${token}"}]}` }],
+    ['an expiresAt already past', { rawBody: `{"authorizationData":[{"authorizationToken":"${token}","expiresAt":1000000000}]}` }],
   ];
 
   it.each(faults)('%s: the cached token is served with one warning, and kept', async (_label, behaviour) => {

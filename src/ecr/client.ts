@@ -165,5 +165,9 @@ function validToken(data: unknown, registry: Registry): FetchedToken {
   }
   addSecret(token);
   addSecret(decoded.password);
+  if (expiresAt <= Date.now()) {
+    // Either ECR is confused or this machine's clock is far ahead: an expired token would only be refused by the registry.
+    throw new HelperError(`${registry.service === 'public' ? 'ECR Public' : 'ECR'} in ${registry.region} returned a token that expired at ${new Date(expiresAt).toISOString()}, before this machine's time ${new Date().toISOString()}; check the system clock`);
+  }
   return { authorizationToken: token, expiresAt };
 }
