@@ -6,7 +6,7 @@ import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, renam
 import { join } from 'node:path';
 import { ensureCacheDir, NO_FOLLOW, ownerProblem } from './cache/files.js';
 import type { LogLevel } from './config.js';
-import { writeLine } from './protocol.js';
+import { printableLine, writeLine } from './protocol.js';
 
 export const LOG_FILE_NAME = 'docker-credential-ecr-login.log';
 /** The log is rotated to `<name>.1` (one generation) when it passes this size. */
@@ -56,7 +56,7 @@ export const log = {
 
 /** A warning the user should see: one line on stderr, and in the log. */
 export function warnUser(message: string): void {
-  const line = redact(message);
+  const line = redact(printableLine(message));
   try {
     writeLine(2, `docker-credential-ecr-login: warning: ${line}`);
   } catch {

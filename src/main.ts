@@ -3,7 +3,7 @@
 // setup and diagnosis commands live in the cold bundle (tools.ts) and are loaded only when asked for.
 
 import { log, redact } from './log.js';
-import { isHelperError, parseInvocation, readRequest, versionLine, writeLine, type Action, type Invocation } from './protocol.js';
+import { isHelperError, parseInvocation, printableLine, readRequest, versionLine, writeLine, type Action, type Invocation } from './protocol.js';
 import { createContext } from './commands/context.js';
 import { erase } from './commands/erase.js';
 import { get } from './commands/get.js';
@@ -77,10 +77,10 @@ function finish(text: string | undefined, exitCode: number, fd: 1 | 2 = 1): neve
 /** Every failure is one line and exit 1 (or the error's own code); never a stack trace. */
 function fail(error: unknown): never {
   const prefix = errorFd === 2 ? 'docker-credential-ecr-login: ' : '';
-  if (isHelperError(error)) return finish(prefix + redact(error.message.replace(/\s+/g, ' ')), error.exitCode, errorFd);
+  if (isHelperError(error)) return finish(prefix + redact(printableLine(error.message)), error.exitCode, errorFd);
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   log.error(`internal error: ${error instanceof Error ? error.stack : detail}`);
-  return finish(redact(`docker-credential-ecr-login internal error (${detail.replace(/\s+/g, ' ').slice(0, 200)}); set AWS_ECR_LOG_LEVEL=debug and see the log in the cache dir`), 1, errorFd);
+  return finish(redact(`docker-credential-ecr-login internal error (${printableLine(detail).slice(0, 200)}); set AWS_ECR_LOG_LEVEL=debug and see the log in the cache dir`), 1, errorFd);
 }
 
 main();

@@ -107,6 +107,14 @@ export function readRequest(fd = 0): string {
   return text;
 }
 
+/**
+ * Text that came from the request may be anything: one line, with control characters (a NUL, an
+ * ANSI escape that would clear the user's terminal) shown as \xNN instead of written raw.
+ */
+export function printableLine(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** Writes text and a newline to a file descriptor, completely, without streams. */
 export function writeLine(fd: number, text: string): void {
   const bytes = Buffer.from(`${text}\n`, 'utf8');

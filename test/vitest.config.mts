@@ -7,5 +7,8 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Process-level tests spawn many helpers; two cores are shared between files.
     fileParallelism: false,
+    // The secrets scan: after each file, every helper output and log searched for every secret issued.
+    setupFiles: ['test/helpers/secrets-scan.setup.ts'],
+    globalSetup: ['test/helpers/secrets-scan.global.ts'],
   },
 });

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { closeServer, listenOnLoopback, readBody } from './loopback.js';
+import { noteSecret } from './secret-ledger.js';
 
 export const PRIVATE_TARGET = 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken';
 export const PUBLIC_TARGET = 'SpencerFrontendService.GetAuthorizationToken';
@@ -32,8 +33,11 @@ export interface Behaviour {
   delayMs: number;
   /** Answer every call with this error. */
   fail: Failure | undefined;
-  /** Token bucket: at most `burst` calls at once, refilled at `perSecond`; beyond it ThrottlingException. */
-  throttle: { perSecond: number; burst: number } | undefined;
+  /**
+   * Token bucket: at most `burst` calls at once, refilled at `perSecond`; beyond it ThrottlingException.
+   * One bucket for all calls, or with `perRegion` one per signing region (as ECR throttles per account and region).
+   */
+  throttle: { perSecond: number; burst: number; perRegion?: boolean } | undefined;
   /** Token lifetime from now, in seconds. */
   lifetimeSeconds: number;
   /** How expiresAt is written in the JSON: 1795397070, 1795397070.123 or 1.795397070E9. */
@@ -66,7 +70,7 @@ export class FakeEcr {
   readonly issued: Issued[] = [];
   behaviour: Behaviour = { ...DEFAULT_BEHAVIOUR };
   private server: Server | undefined;
-  private bucket = { tokens: 0, at: 0 };
+  private buckets = new Map<string, { tokens: number; at: number }>();
 
   get url(): string {
     const address = this.server?.address() as AddressInfo | undefined;
@@ -85,7 +89,7 @@ export class FakeEcr {
 
   set(changes: Partial<Behaviour>): void {
     this.behaviour = { ...this.behaviour, ...changes };
-    if (changes.throttle) this.bucket = { tokens: changes.throttle.burst, at: Date.now() };
+    if (changes.throttle) this.buckets.clear(); // each bucket starts full
   }
 
   reset(): void {
@@ -140,12 +144,14 @@ export class FakeEcr {
     const b = this.behaviour;
     if (b.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, b.delayMs));
     if (b.fail) return this.send(res, b.fail.status, { __type: b.fail.type, message: b.fail.message });
-    if (b.throttle && !this.takeThrottleToken(b.throttle)) return this.send(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
+    if (b.throttle && !this.takeThrottleToken(b.throttle, signature![3]!)) return this.send(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
     if (b.rawBody !== undefined) return this.sendRaw(res, 200, b.rawBody);
 
     const password = `fake-password-${randomBytes(24).toString('hex')}`;
     const authorizationToken = Buffer.from(`AWS:${password}`).toString('base64');
     this.issued.push({ password, authorizationToken });
+    noteSecret('ECR password', password);
+    noteSecret('ECR authorization token', authorizationToken);
     const expiresAt = formatEpoch(Date.now() / 1000 + b.lifetimeSeconds, b.expiresAtStyle);
     const account = ((body as { registryIds?: string[] }).registryIds ?? [])[0] ?? '123456789012';
     const data =
@@ -155,12 +161,15 @@ export class FakeEcr {
     this.sendRaw(res, 200, data);
   }
 
-  private takeThrottleToken(limit: { perSecond: number; burst: number }): boolean {
+  private takeThrottleToken(limit: NonNullable<Behaviour['throttle']>, region: string): boolean {
     const now = Date.now();
-    this.bucket.tokens = Math.min(limit.burst, this.bucket.tokens + ((now - this.bucket.at) / 1000) * limit.perSecond);
-    this.bucket.at = now;
-    if (this.bucket.tokens < 1) return false;
-    this.bucket.tokens -= 1;
+    const key = limit.perRegion ? region : '';
+    const bucket = this.buckets.get(key) ?? { tokens: limit.burst, at: now };
+    this.buckets.set(key, bucket);
+    bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * limit.perSecond);
+    bucket.at = now;
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
     return true;
   }
 

@@ -25,6 +25,7 @@ import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeServer, listenOnLoopback, readBody } from './loopback.js';
+import { noteSecret } from './secret-ledger.js';
 
 export type IdentityService = 'sts' | 'sso' | 'container' | 'imds';
 export const IDENTITY_SERVICES: readonly IdentityService[] = ['sts', 'sso', 'container', 'imds'];
@@ -157,6 +158,7 @@ export class FakeIdentityServices {
   /** Lets SigV4 signatures made with this key be verified (e.g. a source profile's static key). */
   knowSecret(accessKeyId: string, secretAccessKey: string): void {
     this.knownSecrets.set(accessKeyId, secretAccessKey);
+    noteSecret('secret key known to the identity fake', secretAccessKey);
   }
 
   /** Every secret issued or received: secret keys, session tokens and the tokens sent to the fake. */
@@ -224,7 +226,7 @@ export class FakeIdentityServices {
       if (authorization) problems.push('AssumeRoleWithWebIdentity must be unsigned');
       const token = params.get('WebIdentityToken') ?? '';
       if (!token) problems.push('no WebIdentityToken');
-      else this.received.add(token);
+      else this.receive('web identity token', token);
       call.webIdentityToken = token;
     } else {
       const signature = SIGV4.exec(String(authorization ?? ''));
@@ -289,7 +291,7 @@ export class FakeIdentityServices {
     const accountId = url.searchParams.get('account_id') ?? '';
     const header = req.headers['x-amz-sso_bearer_token'];
     const accessToken = typeof header === 'string' ? header : '';
-    if (accessToken) this.received.add(accessToken);
+    if (accessToken) this.receive('SSO access token', accessToken);
     const call: SsoCall = { roleName, accountId, accessToken };
     this.ssoCalls.push(call);
     const problems: string[] = [];
@@ -319,7 +321,7 @@ export class FakeIdentityServices {
       res.end(JSON.stringify(body));
     };
     const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
-    if (authorization) this.received.add(authorization);
+    if (authorization) this.receive('container authorization token', authorization);
     const call: ContainerCall = { authorization };
     this.containerCalls.push(call);
     if (req.method !== 'GET') {
@@ -360,7 +362,7 @@ export class FakeIdentityServices {
       if (failure) return answer(failure.status, failure.message);
       const issuedToken = randomBytes(42).toString('base64url');
       this.imdsTokens.add(issuedToken);
-      this.received.add(issuedToken);
+      this.receive('IMDS session token', issuedToken);
       this.imdsCalls.push({ step: 'token', token: issuedToken });
       return answer(200, issuedToken);
     }
@@ -386,6 +388,11 @@ export class FakeIdentityServices {
     answer(200, JSON.stringify(body, null, 2), 'application/json');
   }
 
+  private receive(kind: string, secret: string): void {
+    this.received.add(secret);
+    noteSecret(kind, secret);
+  }
+
   private issue(service: IdentityService): IssuedCredentials {
     const credentials: IssuedCredentials = {
       service,
@@ -396,6 +403,8 @@ export class FakeIdentityServices {
     };
     this.issued.push(credentials);
     this.knownSecrets.set(credentials.accessKeyId, credentials.secretAccessKey);
+    noteSecret(`${service} secret key`, credentials.secretAccessKey);
+    noteSecret(`${service} session token`, credentials.sessionToken);
     return credentials;
   }
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { FakeEcr } from '../fakes/ecr.js';
+import { harvest, recordRun, watchDir } from './secrets-scan.js';
 
 /** The artifact under test: the single executable unless HELPER_UNDER_TEST names another. */
 export const HELPER = resolve(process.env.HELPER_UNDER_TEST ?? 'dist/docker-credential-ecr-login');
@@ -30,7 +31,11 @@ export function runHelper(args: string[], stdin: string | Buffer, env: Env, exec
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr, ms: Date.now() - started }));
+    child.on('close', (code) => {
+      const run = { code, stdout, stderr, ms: Date.now() - started };
+      recordRun(executable, args, env, run); // for the secrets scan (test/helpers/secrets-scan.ts)
+      resolvePromise(run);
+    });
     child.stdin.on('error', () => undefined); // the helper may exit without reading stdin
     child.stdin.end(stdin);
   });
@@ -44,9 +49,13 @@ export class Sandbox {
 
   constructor() {
     mkdirSync(this.home, { recursive: true });
+    watchDir(this.root);
   }
 
-  /** Static test credentials, the fake's endpoints, and nothing from the developer's machine. */
+  /**
+   * Static test credentials, the fake's endpoints, and nothing from the developer's machine. The log
+   * level is debug, the most verbose, so that the secrets scan sees everything the helper can log.
+   */
   env(fakeUrl: string, extra: Env = {}): Env {
     return {
       PATH: process.env.PATH,
@@ -59,11 +68,13 @@ export class Sandbox {
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_CONFIG_FILE: join(this.home, 'aws-config'),
       AWS_SHARED_CREDENTIALS_FILE: join(this.home, 'aws-credentials'),
+      AWS_ECR_LOG_LEVEL: 'debug',
       ...extra,
     };
   }
 
   remove(): void {
+    harvest(this.root); // its log files, for the secrets scan
     rmSync(this.root, { recursive: true, force: true });
   }
 }
