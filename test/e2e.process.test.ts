@@ -153,6 +153,7 @@ async function setUp(): Promise<void> {
 }
 
 afterAll(async () => {
+  helper?.clear(); // the last test's calls, for the secrets scan
   await daemon?.stop();
   await registry?.stop();
   await fake?.stop();

@@ -5,6 +5,7 @@
 
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { recordRun } from '../helpers/secrets-scan.js';
 
 export const HELPER_NAME = 'docker-credential-ecr-login';
 
@@ -65,8 +66,9 @@ export class RecordingHelper {
       });
   }
 
-  /** Forgets the calls so far. */
+  /** Forgets the calls so far, after handing them to the secrets scan like every runHelper call. */
   clear(): void {
+    for (const call of this.calls()) recordRun(HELPER_NAME, call.args, {}, call);
     for (const name of readdirSync(this.records)) rmSync(join(this.records, name), { recursive: true, force: true });
   }
 }

@@ -1,37 +1,21 @@
 // Helpers for the fault tests: a cache with entries of other keys to prove nothing valid is lost,
 // a helper run as another user (root ignores permission bits), and a seeded PRNG.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, lstatSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { entryFileName, parseEntry, SCHEMA, type TokenEntry } from '../../src/cache/entry.js';
-import { HELPER, type Env, type Run } from './helper-process.js';
+import { HELPER, runHelper, type Env, type Run, type SpawnAs } from './helper-process.js';
 
 export const ENTRY_NAME = /^token-[0-9a-f]{32}\.json$/;
 export const HOUR = 3_600_000;
 
-export interface RunOptions {
-  cwd?: string;
-  /** Run the helper as this user (the test runner must be root). */
-  uid?: number;
-  gid?: number;
-}
+export type RunOptions = SpawnAs;
 
-/** runHelper with a working directory and a user of choice. */
+/** runHelper with a working directory or another user (recorded for the secrets scan like every run). */
 export function runAs(args: string[], stdin: string, env: Env, options: RunOptions = {}): Promise<Run> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(HELPER, args, { env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], ...options });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(stdin);
-  });
+  return runHelper(args, stdin, env, HELPER, options);
 }
 
 /** The user to run the helper as when a test needs permission bits to bite: root ignores them. */

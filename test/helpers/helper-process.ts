@@ -22,10 +22,17 @@ export interface Run {
 
 export type Env = Record<string, string | undefined>;
 
-export function runHelper(args: string[], stdin: string | Buffer, env: Env, executable = HELPER): Promise<Run> {
+/** Where and as whom to run it (uid/gid need a root test runner). */
+export interface SpawnAs {
+  cwd?: string;
+  uid?: number;
+  gid?: number;
+}
+
+export function runHelper(args: string[], stdin: string | Buffer, env: Env, executable = HELPER, as: SpawnAs = {}): Promise<Run> {
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(executable, args, { env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(executable, args, { env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], ...as });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
