@@ -59,11 +59,11 @@ function cacheDirOf(env: Env): { dir: string; noCacheReason?: string } {
     if (configured !== '~' && !configured.startsWith('~/')) return { dir: configured };
     return home ? { dir: join(home, configured.slice(1)) } : noHome(`AWS_ECR_CACHE_DIR (${configured}) is relative to it`);
   }
-  if (process.platform === 'win32') return { dir: envPaths(NAME, { suffix: '' }).cache }; // %LOCALAPPDATA%
-  if (process.platform === 'darwin') return home ? { dir: join(home, 'Library', 'Caches', NAME) } : noHome('AWS_ECR_CACHE_DIR is not set');
-  const xdg = env.XDG_CACHE_HOME;
-  if (xdg && isAbsolute(xdg)) return { dir: join(xdg, NAME) };
-  return home ? { dir: join(home, '.cache', NAME) } : noHome('neither AWS_ECR_CACHE_DIR nor XDG_CACHE_HOME is set');
+  // env-paths names the OS cache dir (XDG_CACHE_HOME or ~/.cache, ~/Library/Caches, %LOCALAPPDATA%);
+  // it is asked only when that dir cannot be the passwd home or a relative path.
+  const xdg = process.platform === 'linux' && env.XDG_CACHE_HOME;
+  if (home || process.platform === 'win32' || (xdg && isAbsolute(xdg))) return { dir: envPaths(NAME, { suffix: '' }).cache };
+  return noHome('neither AWS_ECR_CACHE_DIR nor XDG_CACHE_HOME is set');
 }
 
 function logLevelOf(env: Env): LogLevel {
