@@ -32,7 +32,7 @@ server.listen(0, '127.0.0.1', async () => {
   const registry = { ...key, host: '123456789012.dkr.ecr.us-west-2.amazonaws.com', account: '123456789012' };
   const settings = { cacheDir, cacheDisabled: false, refreshFraction: 0.5, logLevel: 'error', timeoutMs: 10000, ignoreCredsStorage: false };
   try {
-    await module_.exports.obtainToken({ serverURL: registry.host, registry, identity: { fingerprint: key.identity, source: 'warm-up' }, key, settings, env, deadline: Date.now() + 10000 });
+    await module_.exports.obtainToken({ serverURL: registry.host, registry, identity: { fingerprint: key.identity, source: 'warm-up' }, key, settings, env, deadline: performance.now() + 10000 });
     fs.writeFileSync(cacheFile, script.createCachedData());
   } finally {
     server.close();

@@ -23,7 +23,7 @@ export interface Miss {
   key: TokenKey;
   settings: Settings;
   env: Record<string, string | undefined>;
-  /** epoch ms by which the get must have answered */
+  /** performance.now() (monotonic ms) by which the get must have answered */
   deadline: number;
 }
 

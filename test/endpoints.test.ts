@@ -56,7 +56,7 @@ const PRIVATE_ENDPOINTS: [string, string, string][] = [
 describe('the API endpoint follows the registry hostname', () => {
   it.each(PRIVATE_ENDPOINTS)('%s -> %s, signed for ecr in %s', async (host, endpoint, region) => {
     const seen: Seen[] = [];
-    await fetchToken(resolveRegistry(host)!, { deadline: Date.now() + 5_000, timeoutMs: 5_000, source: 'test', env, requestHandler: recordingHandler(seen, PRIVATE_BODY) });
+    await fetchToken(resolveRegistry(host)!, { deadline: performance.now() + 5_000, timeoutMs: 5_000, source: 'test', env, requestHandler: recordingHandler(seen, PRIVATE_BODY) });
     expect(seen).toHaveLength(1);
     expect(seen[0]!.hostname).toBe(endpoint);
     expect(seen[0]!.target).toBe('AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken');
@@ -68,7 +68,7 @@ describe('the API endpoint follows the registry hostname', () => {
     ['ecr-public.aws.com', 'ecr-public.us-east-1.api.aws'],
   ])('ECR Public %s -> %s, signed for ecr-public in us-east-1', async (host, endpoint) => {
     const seen: Seen[] = [];
-    await fetchToken(resolveRegistry(host)!, { deadline: Date.now() + 5_000, timeoutMs: 5_000, source: 'test', env, requestHandler: recordingHandler(seen, PUBLIC_BODY) });
+    await fetchToken(resolveRegistry(host)!, { deadline: performance.now() + 5_000, timeoutMs: 5_000, source: 'test', env, requestHandler: recordingHandler(seen, PUBLIC_BODY) });
     expect(seen[0]!.hostname).toBe(endpoint);
     expect(seen[0]!.target).toBe('SpencerFrontendService.GetAuthorizationToken');
     expect(seen[0]!.authorization).toContain('/us-east-1/ecr-public/aws4_request');
@@ -77,7 +77,7 @@ describe('the API endpoint follows the registry hostname', () => {
   it('honours AWS_USE_FIPS_ENDPOINT for a plain hostname', async () => {
     vi.stubEnv('AWS_USE_FIPS_ENDPOINT', 'true');
     const seen: Seen[] = [];
-    await fetchToken(resolveRegistry('123456789012.dkr.ecr.us-west-2.amazonaws.com')!, { deadline: Date.now() + 5_000, timeoutMs: 5_000, source: 'test', env, requestHandler: recordingHandler(seen, PRIVATE_BODY) });
+    await fetchToken(resolveRegistry('123456789012.dkr.ecr.us-west-2.amazonaws.com')!, { deadline: performance.now() + 5_000, timeoutMs: 5_000, source: 'test', env, requestHandler: recordingHandler(seen, PRIVATE_BODY) });
     expect(seen[0]!.hostname).toBe('api.ecr-fips.us-west-2.amazonaws.com');
   });
 });

@@ -275,7 +275,7 @@ describe('hostnames inside the grammar', () => {
       fc.asyncProperty(validName, async ({ host }) => {
         const registry = resolveRegistry(host)!;
         seen.length = 0;
-        await fetchToken(registry, { deadline: Date.now() + 5_000, timeoutMs: 5_000, source: 'test', env: SDK_ENV, requestHandler: handler });
+        await fetchToken(registry, { deadline: performance.now() + 5_000, timeoutMs: 5_000, source: 'test', env: SDK_ENV, requestHandler: handler });
         expect(seen).toHaveLength(1);
         expect(seen[0]!.hostname).toBe(apiHostOf(registry));
         expect(seen[0]!.authorization).toContain(`/${registry.region}/${registry.service === 'public' ? 'ecr-public' : 'ecr'}/aws4_request`);

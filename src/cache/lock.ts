@@ -24,7 +24,8 @@ export class LockTimeoutError extends Error {
 
 /**
  * Runs `critical` holding the lock of `path`. While another process holds it, `peek` is tried
- * between attempts; a value from it is returned without taking the lock.
+ * between attempts; a value from it is returned without taking the lock. `deadline` is on the
+ * performance.now() clock.
  */
 export async function underLock<T>(path: string, deadline: number, peek: () => T | undefined, critical: () => Promise<T>): Promise<T> {
   for (;;) {
@@ -38,7 +39,7 @@ export async function underLock<T>(path: string, deadline: number, peek: () => T
     }
     const ready = peek();
     if (ready !== undefined) return ready;
-    const left = deadline - Date.now();
+    const left = deadline - performance.now();
     if (left <= 0) throw new LockTimeoutError(path);
     await sleep(Math.min(left, 15 + Math.random() * 45));
   }

@@ -166,7 +166,7 @@ async function checkOnline(target: { registry: Registry; rule: Rule | undefined 
   const identity = identifyFor(target.rule, ctx.env, ctx.readText);
   const started = Date.now();
   try {
-    const deadline = started + ctx.settings.timeoutMs;
+    const deadline = performance.now() + ctx.settings.timeoutMs;
     const token = await fetchToken(target.registry, { deadline, timeoutMs: ctx.settings.timeoutMs, source: identity.source, env: ctx.env, rule: target.rule });
     add('ecr token', 'pass', `GetAuthorizationToken answered in ${Date.now() - started} ms; the token expires ${new Date(token.expiresAt).toISOString()} (not cached by doctor)`);
   } catch (error) {

@@ -42,7 +42,8 @@ export function credentialsFor(serverURL: string, ctx: Context): Credentials | P
     return credentialsOf(cached);
   }
 
-  const deadline = Date.now() + settings.timeoutMs;
+  // On the monotonic clock: a wall clock set back while this get waits must not stretch AWS_ECR_TIMEOUT.
+  const deadline = performance.now() + settings.timeoutMs;
   return loadColdBundle()
     .then((miss) => miss.obtainToken({ serverURL, registry, rule, identity, key, settings, env: ctx.env, deadline }))
     .then(credentialsOf, (error) => publicFallsBackToAnonymous(registry, error));

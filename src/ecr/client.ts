@@ -21,6 +21,7 @@ export interface FetchedToken {
 }
 
 export interface FetchOptions {
+  /** performance.now() (monotonic ms) by which to give up */
   deadline: number;
   timeoutMs: number;
   /** Description of the credential source, for error messages. */
@@ -46,7 +47,7 @@ export const sdkLogger = {
 };
 
 export async function fetchToken(registry: Registry, options: FetchOptions): Promise<FetchedToken> {
-  const remaining = Math.max(1, options.deadline - Date.now());
+  const remaining = Math.max(1, options.deadline - performance.now());
   const client = await createClient(registry, options, remaining);
   let endpointHost: string | undefined;
   client.middlewareStack.add(
