@@ -251,8 +251,10 @@ describe('ECR misbehaving when the cached token is due for refresh but still val
 
     fake.reset(); // ECR recovers: the next get refreshes
     const next = await runHelper(['get'], HOST, env);
+    // Calls and stderr first: they say what happened if the answer is not the new token.
+    expect(fake.privateCalls().length, next.stderr).toBe(1);
+    expect(next.stderr).toBe('');
     expect(expectAnswer(next, HOST)).toBe(fake.issued.at(-1)!.password);
-    expect(fake.privateCalls()).toHaveLength(1);
     expectHealed(file);
     await expectNeighboursStillHit(neighbours);
   });
