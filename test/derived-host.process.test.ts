@@ -9,10 +9,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { apiHostOf, resolveRegistry } from '../src/registry.js';
-import { ConnectProxy } from './fakes/connect-proxy.js';
-import { FakeEcr } from './fakes/ecr.js';
-import { createTestCa, type TestCa } from './fakes/test-ca.js';
+import type { ConnectProxy } from './fakes/connect-proxy.js';
+import type { FakeEcr } from './fakes/ecr.js';
 import { runHelper, Sandbox, type Env } from './helpers/helper-process.js';
+import { ProxiedAws } from './helpers/proxied-aws.js';
 
 const SEED = 20_251_122;
 const GENERATED = 8;
@@ -84,43 +84,25 @@ const HOSTILE = [...HOSTILE_FIXED, ...fc.sample(mutant, { seed: SEED, numRuns: G
 
 // --- The proxy, the CA for every derived API host, the fake ECR behind them. -----------------------
 
+let aws: ProxiedAws;
 let fake: FakeEcr;
-let ca: TestCa;
 let proxy: ConnectProxy;
 let box: Sandbox;
 let env: Env;
 
 beforeAll(async () => {
-  fake = await new FakeEcr().start();
-  ca = createTestCa([...new Set(VALID.map((input) => apiHostOf(resolveRegistry(input)!)))]);
-  proxy = await new ConnectProxy(ca, fake).start();
+  aws = await ProxiedAws.start([...new Set(VALID.map((input) => apiHostOf(resolveRegistry(input)!)))]);
+  ({ fake, proxy } = aws);
   console.log(`derived-host: fast-check seed ${SEED}, ${GENERATED_VALID.length} generated valid and ${HOSTILE.length - HOSTILE_FIXED.length} generated hostile names, ${VALID.length + HOSTILE.length} processes`);
+  box = new Sandbox();
+  // No cache, so that every get calls ECR; HTTP_PROXY too, in case anything tried plain HTTP.
+  env = aws.env(box, { AWS_ENDPOINT_URL: undefined, HTTP_PROXY: proxy.url, AWS_ECR_DISABLE_CACHE: '1' });
 });
 afterAll(async () => {
-  await proxy.stop();
-  await fake.stop();
-  ca.remove();
+  await aws.stop();
   box.remove();
 });
-beforeAll(() => {
-  box = new Sandbox();
-  // The real AWS endpoints, reachable only through the proxy; no cache, so that every get calls ECR.
-  env = {
-    ...box.env(fake.url),
-    AWS_ENDPOINT_URL_ECR: undefined,
-    AWS_ENDPOINT_URL_ECR_PUBLIC: undefined,
-    AWS_ENDPOINT_URL: undefined,
-    HTTPS_PROXY: proxy.url,
-    HTTP_PROXY: proxy.url,
-    AWS_CA_BUNDLE: ca.caCertFile,
-    AWS_ECR_DISABLE_CACHE: '1',
-  };
-});
-beforeEach(() => {
-  fake.reset();
-  proxy.tunnels.length = 0;
-  proxy.forwarded.length = 0;
-});
+beforeEach(() => aws.reset());
 
 describe('a valid registry name', () => {
   it('every family tunnels only to its derived API host (the table holds the derivation)', () => {

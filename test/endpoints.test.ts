@@ -2,9 +2,10 @@
 // (endpoint rules, signing); only the network is replaced by a handler that records the request.
 
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fetchToken } from '../src/ecr/client.js';
 import { apiHostOf, resolveRegistry } from '../src/registry.js';
+import { SDK_ENV, useIsolatedSdkEnv } from './helpers/sdk-in-process.js';
 
 interface Seen {
   hostname: string;
@@ -24,19 +25,9 @@ function recordingHandler(seen: Seen[], body: string) {
 const token = Buffer.from('AWS:pw').toString('base64');
 const PRIVATE_BODY = `{"authorizationData":[{"authorizationToken":"${token}","expiresAt":1895397070}]}`;
 const PUBLIC_BODY = `{"authorizationData":{"authorizationToken":"${token}","expiresAt":1895397070}}`;
-const env = { AWS_ACCESS_KEY_ID: 'AKIAFAKETESTKEY00009', AWS_SECRET_ACCESS_KEY: 'fake-secret', AWS_EC2_METADATA_DISABLED: 'true' };
+const env = SDK_ENV;
 
-beforeEach(() => {
-  vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined); // the SDK's Node 20 support notice
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  for (const name of ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_ECR_PUBLIC', 'AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT', 'AWS_PROFILE']) vi.stubEnv(name, undefined);
-  vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/config');
-  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/credentials');
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
-});
+useIsolatedSdkEnv();
 
 const PRIVATE_ENDPOINTS: [string, string, string][] = [
     ['123456789012.dkr.ecr.us-east-1.amazonaws.com', 'api.ecr.us-east-1.amazonaws.com', 'us-east-1'],

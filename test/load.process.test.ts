@@ -8,13 +8,11 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FakeEcr } from './fakes/ecr.js';
 import { runHelper, Sandbox, type Env, type Run, useFakeEcrSandbox } from './helpers/helper-process.js';
+import { TWENTY_REGIONS } from './helpers/regions.js';
 
 const HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const THROTTLE = { perSecond: 1, burst: 1, perRegion: true };
-const REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1', 'eu-south-1',
-  'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-southeast-1', 'ap-southeast-2', 'ca-central-1', 'sa-east-1', 'me-south-1', 'af-south-1', 'il-central-1',
-];
+const REGIONS = TWENTY_REGIONS;
 
 let fake: FakeEcr;
 let box: Sandbox;

@@ -3,13 +3,15 @@
 // requests to the fake ECR, so the helper talks to the real AWS hostnames and nothing leaves the machine.
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectProxy } from './fakes/connect-proxy.js';
-import { FakeEcr } from './fakes/ecr.js';
-import { createTestCa, type TestCa } from './fakes/test-ca.js';
+import type { ConnectProxy } from './fakes/connect-proxy.js';
+import type { FakeEcr } from './fakes/ecr.js';
+import type { TestCa } from './fakes/test-ca.js';
 import { runHelper, Sandbox, type Env } from './helpers/helper-process.js';
+import { ProxiedAws } from './helpers/proxied-aws.js';
 
 const API_HOSTS = ['api.ecr.us-west-2.amazonaws.com', 'api.ecr-fips.us-east-1.amazonaws.com', 'ecr.eu-west-1.api.aws', 'api.ecr-public.us-east-1.amazonaws.com'];
 
+let aws: ProxiedAws;
 let fake: FakeEcr;
 let ca: TestCa;
 let proxy: ConnectProxy;
@@ -17,22 +19,14 @@ let box: Sandbox;
 let env: Env;
 
 beforeAll(async () => {
-  fake = await new FakeEcr().start();
-  ca = createTestCa(API_HOSTS);
-  proxy = await new ConnectProxy(ca, fake).start();
+  aws = await ProxiedAws.start(API_HOSTS);
+  ({ fake, ca, proxy } = aws);
 });
-afterAll(async () => {
-  await proxy.stop();
-  await fake.stop();
-  ca.remove();
-});
+afterAll(() => aws.stop());
 beforeEach(() => {
-  fake.reset();
-  proxy.tunnels.length = 0;
-  proxy.forwarded.length = 0;
+  aws.reset();
   box = new Sandbox();
-  // The real AWS endpoints (no AWS_ENDPOINT_URL_*), reachable only through the proxy.
-  env = { ...box.env(fake.url), AWS_ENDPOINT_URL_ECR: undefined, AWS_ENDPOINT_URL_ECR_PUBLIC: undefined, HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: ca.caCertFile };
+  env = aws.env(box);
 });
 afterEach(() => box.remove());
 

@@ -15,9 +15,10 @@
 
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fetchToken } from '../src/ecr/client.js';
 import { apiHostOf, hostOf, resolveRegistry, type Partition, type Registry } from '../src/registry.js';
+import { SDK_ENV, useIsolatedSdkEnv } from './helpers/sdk-in-process.js';
 
 const SEED = Number(process.env.FC_SEED ?? 20_251_122);
 const RUNS = 4_000;
@@ -233,18 +234,7 @@ const INVISIBLE = ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '
 const CONTROL = [...Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)), '\x7f', '\x85'];
 const NON_SPACE_CONTROL = CONTROL.filter((c) => c.trim() !== ''); // String.trim removes \t\n\v\f\r (and \x85? no)
 
-const SDK_ENV = { AWS_ACCESS_KEY_ID: 'AKIAFAKETESTKEY00009', AWS_SECRET_ACCESS_KEY: 'fake-secret', AWS_EC2_METADATA_DISABLED: 'true' };
-beforeEach(() => {
-  vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined); // the SDK's Node 20 support notice
-  for (const [name, value] of Object.entries(SDK_ENV)) vi.stubEnv(name, value);
-  for (const name of ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_ECR_PUBLIC', 'AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT', 'AWS_PROFILE']) vi.stubEnv(name, undefined);
-  vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/config');
-  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/credentials');
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
-});
+useIsolatedSdkEnv();
 
 describe('hostnames inside the grammar', () => {
   it('resolve to the right service, account, region, partition and variant however they are written', () => {
