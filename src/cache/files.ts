@@ -6,8 +6,9 @@
 // Tokens are credentials: a cache dir or entry that is a symbolic link, or that belongs to another
 // user, is never read or written (whoever controls it could feed us a token or collect ours).
 
-import { chmodSync, closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmdirSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmdirSync, unlinkSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeAtomically } from '../atomic-file.js';
 import { entryFileName, parseEntry, sameKey, type TokenEntry, type TokenKey } from './entry.js';
 
 const ENTRY_FILE = /^token-[0-9a-f]{32}\.json$/;
@@ -111,19 +112,7 @@ export function writeEntry(cacheDir: string, entry: TokenEntry): void {
   const problem = entryFileProblem(path);
   if (problem) throw new UnsafeCacheError(`${path}: ${problem}`);
   const temp = `${path}.${process.pid}.${Math.floor(Math.random() * 0xffffffff).toString(16)}.tmp`;
-  const fd = openSync(temp, 'wx', 0o600); // wx: never through an existing file or symlink
-  try {
-    writeSync(fd, JSON.stringify(entry));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameAndHeal(temp, path);
-  } catch (error) {
-    removeFile(temp);
-    throw error;
-  }
+  writeAtomically(temp, JSON.stringify(entry), 0o600, (written) => renameAndHeal(written, path));
 }
 
 /** rename(), but an empty directory in the entry's place (nothing lost) is removed first. */

@@ -3,9 +3,10 @@
 // file is kept; the new file is written atomically and the old one kept as a backup. A file that
 // is not valid JSON is never touched.
 
-import { closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { copyFileSync, mkdirSync, realpathSync, renameSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
+import { writeAtomically } from '../atomic-file.js';
 import { containersAuthPath, credsStoreNotes, dockerConfigPath, formatLike, parseConfigText, updateCredHelpers, type Change } from '../docker-config.js';
 import { pathVerdict } from '../executable.js';
 import { warnUser } from '../log.js';
@@ -112,19 +113,12 @@ function write(path: string, before: string | undefined, after: string): string 
   const target = resolveSymlink(path); // a dotfiles symlink stays a symlink
   mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
   const mode = before === undefined ? 0o600 : statSync(target).mode & 0o777;
-  const temp = `${target}.${process.pid}.tmp`;
   try {
-    const fd = openSync(temp, 'wx', mode);
-    try {
-      writeSync(fd, after);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    if (before !== undefined) copyFileSync(target, `${target}.bak`);
-    renameSync(temp, target);
+    writeAtomically(`${target}.${process.pid}.tmp`, after, mode, (temp) => {
+      if (before !== undefined) copyFileSync(target, `${target}.bak`);
+      renameSync(temp, target);
+    });
   } catch (error) {
-    rmSync(temp, { force: true });
     throw new HelperError(`cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it was left as it was`);
   }
   return before === undefined ? `${path}: created` : `${path}: written (the previous version is ${target}.bak)`;
