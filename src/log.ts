@@ -27,6 +27,8 @@ const SECRET_SHAPES = [
 
 const secrets = new Set<string>();
 let destination: { dir: string; level: LogLevel } | undefined;
+/** The log dir ensureCacheDir has accepted in this process. */
+let checkedDir: string | undefined;
 
 /** Sets where and from which level lines are written, and learns the secrets of the environment. */
 export function configureLog(dir: string, level: LogLevel, env: Record<string, string | undefined>): void {
@@ -71,7 +73,10 @@ function write(level: LogLevel, message: string): void {
   // One line per entry: a message cannot forge log lines.
   const line = `${new Date().toISOString()} pid=${process.pid} ${level} ${redact(message).replace(/\r?\n/g, ' | ')}\n`;
   try {
-    ensureCacheDir(destination.dir); // 0700; throws if it is a symlink or another user's
+    if (checkedDir !== destination.dir) {
+      ensureCacheDir(destination.dir); // 0700; throws if it is a symlink or another user's
+      checkedDir = destination.dir; // once per process, not once per line
+    }
     rotateIfFull(file);
     append(file, line);
   } catch {
