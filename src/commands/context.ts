@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { readSettings, type Settings } from '../config.js';
 import { configureLog } from '../log.js';
-import type { ReadText } from '../identity.js';
-import { parseRules, type Rule } from '../rules.js';
+import { identifyFor, type ReadText } from '../identity.js';
+import { parseRules, ruleFor, type Rule } from '../rules.js';
 
 export interface Context {
   env: Record<string, string | undefined>;
@@ -35,3 +35,13 @@ export const readTextFile: ReadText = (path) => {
     return undefined;
   }
 };
+
+/** The identity fingerprint a host gets now (its rule's, or the default chain's), computed once per rule. */
+export function fingerprintOfHost(rules: readonly Rule[], env: Context['env'], readText: ReadText): (host: string) => string {
+  const byRule = new Map<Rule | undefined, string>();
+  return (host) => {
+    const rule = ruleFor(rules, host);
+    if (!byRule.has(rule)) byRule.set(rule, identifyFor(rule, env, readText).fingerprint);
+    return byRule.get(rule)!;
+  };
+}

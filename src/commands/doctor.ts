@@ -11,7 +11,7 @@ import { identifyFor } from '../identity.js';
 import { isHelperError, NAME, VERSION } from '../protocol.js';
 import { apiHostOf, type Registry } from '../registry.js';
 import { authorityOf, parseRules, ruleFor, targetOf, type Rule } from '../rules.js';
-import type { Context } from './context.js';
+import { fingerprintOfHost, type Context } from './context.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail';
 export interface Check {
@@ -144,11 +144,12 @@ function checkCache(ctx: DoctorContext, host: string | undefined, target: { regi
   const now = Date.now();
   const forHost = target ? entryPath(settings.cacheDir, keyOf(identifyFor(target.rule, ctx.env, ctx.readText), target.registry)) : undefined;
   const lines: string[] = [];
+  const fingerprintFor = fingerprintOfHost(rules, ctx.env, ctx.readText);
   for (const path of entryFiles(settings.cacheDir)) {
     const entry = readEntryFile(path);
     if (!entry) continue;
     const state = freshness(entry, now, settings.refreshFraction);
-    const identity = identifyFor(ruleFor(rules, entry.hosts[0] ?? ''), ctx.env, ctx.readText).fingerprint === entry.identity ? 'current identity' : 'another identity';
+    const identity = fingerprintFor(entry.hosts[0] ?? '') === entry.identity ? 'current identity' : 'another identity';
     const where = entry.service === 'public' ? 'ECR Public' : `${entry.region}${entry.fips ? ' FIPS' : ''}${entry.dualStack ? ' dual-stack' : ''}`;
     lines.push(`${where}, ${entry.source} (${identity}): ${state}, expires ${new Date(entry.expiresAt).toISOString()} (${inWords(entry.expiresAt - now)}); hosts: ${entry.hosts.join(', ') || '-'}${decodeToken(entry.authorizationToken) ? '' : ' [unreadable token]'}`);
   }

@@ -4,22 +4,14 @@
 
 import { decodeToken, freshness } from '../cache/entry.js';
 import { entryFiles, readEntryFile } from '../cache/files.js';
-import { identifyFor } from '../identity.js';
-import { ruleFor, type Rule } from '../rules.js';
-import type { Context } from './context.js';
+import { fingerprintOfHost, type Context } from './context.js';
 
 export function list(ctx: Context): string {
   const { settings } = ctx;
   const hosts: Record<string, string> = {};
   if (settings.cacheDisabled) return JSON.stringify(hosts);
   const now = Date.now();
-  // The identity a host gets now (its config-file rule, or the default chain), computed once each.
-  const fingerprints = new Map<Rule | undefined, string>();
-  const fingerprintFor = (host: string) => {
-    const rule = ruleFor(ctx.rules, host);
-    if (!fingerprints.has(rule)) fingerprints.set(rule, identifyFor(rule, ctx.env, ctx.readText).fingerprint);
-    return fingerprints.get(rule)!;
-  };
+  const fingerprintFor = fingerprintOfHost(ctx.rules, ctx.env, ctx.readText);
   for (const path of entryFiles(settings.cacheDir)) {
     const entry = readEntryFile(path);
     if (!entry || freshness(entry, now, settings.refreshFraction) === 'expired') continue;
