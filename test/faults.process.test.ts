@@ -13,31 +13,11 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LOCK_STALE_MS } from '../src/cache/lock.js';
 import type { TokenEntry } from '../src/cache/entry.js';
 import { FakeEcr, type Behaviour } from './fakes/ecr.js';
-import {
-  cannotRunAsNobody,
-  expectAllEntriesValid,
-  expectAnswer,
-  expectHealed,
-  expectNoSecrets,
-  expectOneCleanLine,
-  expectOneWarning,
-  expectUntouched,
-  giveToRunner,
-  HOUR,
-  plantNeighbours,
-  readEntryAt,
-  runAs,
-  runnerOptions,
-  seededRandom,
-  sleep,
-  snapshot,
-  tokenFiles,
-  writeAtomically,
-} from './helpers/faults.js';
+import { cannotRunAsNobody, expectAllEntriesValid, expectAnswer, expectHealed, expectNoSecrets, expectOneCleanLine, expectOneWarning, expectUntouched, giveToRunner, HOUR, plantNeighbours, readEntryAt, removeNobodysHelper, runAs, runnerOptions, seededRandom, sleep, snapshot, tokenFiles, writeAtomically } from './helpers/faults.js';
 import { HELPER, runHelper, Sandbox, type Env, useFakeEcrSandbox } from './helpers/helper-process.js';
 
 const HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
@@ -140,6 +120,7 @@ describe("something else in an entry's place", () => {
 
 describe('an unusable cache dir or home: the get answers without a cache, with one warning', () => {
   const skip = cannotRunAsNobody();
+  afterAll(removeNobodysHelper);
   if (skip) console.log(`skipped (permission bits): ${skip}`);
 
   it.skipIf(skip)('a read-only cache dir still serves its entries, and a miss is fetched without writing', async () => {

@@ -2,8 +2,9 @@
 // a helper run as another user (root ignores permission bits), and a seeded PRNG.
 
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, lstatSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { expect } from 'vitest';
 import { entryFileName, parseEntry, SCHEMA, type TokenEntry } from '../../src/cache/entry.js';
 import { HELPER, runHelper, type Env, type Run, type SpawnAs } from './helper-process.js';
@@ -15,7 +16,35 @@ export type RunOptions = SpawnAs;
 
 /** runHelper with a working directory or another user (recorded for the secrets scan like every run). */
 export function runAs(args: string[], stdin: string, env: Env, options: RunOptions = {}): Promise<Run> {
-  return runHelper(args, stdin, env, HELPER, options);
+  return runHelper(args, stdin, env, options.uid === undefined ? HELPER : helperForNobody(), options);
+}
+
+let nobodysHelper: string | undefined;
+
+/**
+ * The helper where uid 65534 can run it: the build itself, or a copy (with the npm script's cold
+ * bundle) in a world-readable temp dir when the build lives below a private dir, as a CI checkout
+ * in a `mktemp -d` dir does.
+ */
+function helperForNobody(): string {
+  if (nobodysHelper !== undefined) return nobodysHelper;
+  if (spawnSync(HELPER, ['version'], { ...NOBODY, env: { PATH: process.env.PATH } }).status === 0) return (nobodysHelper = HELPER);
+  const dir = mkdtempSync(join(tmpdir(), 'ecr-login-nobody-'));
+  chmodSync(dir, 0o755);
+  for (const file of [HELPER, `${HELPER}-cold.cjs`].filter((path) => existsSync(path))) {
+    copyFileSync(file, join(dir, basename(file)));
+    chmodSync(join(dir, basename(file)), 0o755);
+  }
+  copiedHelperDir = dir;
+  return (nobodysHelper = join(dir, basename(HELPER)));
+}
+
+let copiedHelperDir: string | undefined;
+
+/** Removes the copy helperForNobody may have made (call in afterAll). */
+export function removeNobodysHelper(): void {
+  if (copiedHelperDir) rmSync(copiedHelperDir, { recursive: true, force: true });
+  copiedHelperDir = nobodysHelper = undefined;
 }
 
 /** The user to run the helper as when a test needs permission bits to bite: root ignores them. */
@@ -25,8 +54,9 @@ export const NOBODY = { uid: 65534, gid: 65534 };
 /** Why the helper cannot run as nobody here (undefined: it can), e.g. the build is in a dir nobody cannot enter. */
 export function cannotRunAsNobody(): string | undefined {
   if (!IS_ROOT) return undefined; // not root: permission bits apply to the runner itself
-  const run = spawnSync(HELPER, ['version'], { ...NOBODY, env: { PATH: process.env.PATH } });
-  return run.status === 0 ? undefined : `the helper ${HELPER} cannot be run as uid ${NOBODY.uid}: ${String(run.stderr).trim() || run.error?.message}`;
+  const helper = helperForNobody();
+  const run = spawnSync(helper, ['version'], { ...NOBODY, env: { PATH: process.env.PATH } });
+  return run.status === 0 ? undefined : `the helper ${helper} cannot be run as uid ${NOBODY.uid}: ${String(run.stderr).trim() || run.error?.message}`;
 }
 
 /** Hands a tree to nobody when root (so that nobody's helper owns its cache); otherwise a no-op. */
